@@ -1,0 +1,88 @@
+"""nnkit: neural networks from scratch in NumPy, the companion of the course.
+
+Notation, used in the book and in every docstring:
+
+======  =====================================================
+N       number of samples in a batch (batches are rows)
+D_in    number of input features of a layer
+D_out   number of outputs (neurons) of a layer
+C       number of classes
+X       input batch, shape (N, D_in)
+W, b    weights (D_in, D_out) and bias (D_out,)
+Z       pre-activation ``Z = X @ W + b``, shape (N, D_out)
+A       activation ``A = f(Z)``
+L       the loss, one number
+dX      the gradient dL/dX (same shape as X); likewise dW, dZ, dA
+======  =====================================================
+
+``import nnkit`` never imports PyTorch; the PyTorch mirror lives in
+``nnkit.torch`` and is imported only when asked for.
+"""
+
+from nnkit import init
+from nnkit.activations import (
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Step,
+    Tanh,
+    leaky_relu,
+    relu,
+    sigmoid,
+    softmax,
+    step,
+)
+from nnkit.gradcheck import (
+    gradcheck,
+    gradcheck_loss,
+    numerical_gradient,
+    relative_error,
+)
+from nnkit.linear import Linear
+from nnkit.losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    Loss,
+    MSELoss,
+)
+from nnkit.module import Module, Parameter
+from nnkit.sequential import Sequential, count_parameters
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "HuberLoss",
+    "Identity",
+    "L1Loss",
+    "LeakyReLU",
+    "Linear",
+    "Loss",
+    "MSELoss",
+    "Module",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Step",
+    "Tanh",
+    "count_parameters",
+    "gradcheck",
+    "gradcheck_loss",
+    "init",
+    "leaky_relu",
+    "numerical_gradient",
+    "relative_error",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "step",
+]

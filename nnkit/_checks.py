@@ -1,0 +1,102 @@
+"""Input checks shared by every public function and layer.
+
+Each check raises a ``ValueError`` or ``TypeError`` whose message names the
+owner (the layer or function), the argument, what was expected, what was
+received and, where there is one, a hint. Keeping the wording here means
+every error in nnkit reads the same way.
+"""
+
+import numpy as np
+
+
+def shape_str(shape):
+    """Format a shape the way the book writes it: ``(32, 5)``."""
+    return (
+        "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+    )
+
+
+def as_float_array(x, *, owner, name, dtype=None):
+    """Return ``x`` as a floating-point array, refusing what cannot be one.
+
+    Integer and boolean inputs are converted to ``dtype`` (default float64);
+    floating inputs keep their precision unless ``dtype`` is given. NaN and
+    infinity are rejected, because they would silently poison every later
+    number.
+    """
+    array = np.asarray(x)
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    ):
+        raise TypeError(
+            f"{owner}: {name} must be a numeric array, got {type(x).__name__} "
+            f"with dtype {array.dtype}."
+        )
+    if np.iscomplexobj(array):
+        raise TypeError(f"{owner}: {name} must be real, got complex values.")
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    elif not np.issubdtype(array.dtype, np.floating):
+        array = array.astype(np.float64)
+    check_finite(array, owner=owner, name=name)
+    return array
+
+
+def check_finite(array, *, owner, name):
+    """Raise if ``array`` holds NaN or infinity, saying where the first one is."""
+    if not np.all(np.isfinite(array)):
+        bad = np.argwhere(~np.isfinite(array))[0]
+        where = tuple(int(i) for i in bad)
+        raise ValueError(
+            f"{owner}: {name} contains NaN or infinity "
+            f"(first at index {where}: {array[where]}). "
+            "Check the data, or lower the learning rate if training diverged."
+        )
+
+
+def check_ndim(array, ndim, *, owner, name, layout):
+    """Raise unless ``array`` has ``ndim`` dimensions; ``layout`` is e.g. ``(N, D)``."""
+    if array.ndim != ndim:
+        raise ValueError(
+            f"{owner}: expected {name} with {ndim} dimension(s), shape {layout}, "
+            f"got shape {shape_str(array.shape)}."
+        )
+
+
+def check_same_shape(y_pred, y_true, *, owner):
+    """Raise unless predictions and targets have exactly the same shape.
+
+    NumPy would happily broadcast ``(N, 1)`` against ``(N,)`` into ``(N, N)``
+    and return a meaningless loss, so a mismatch is always an error here.
+    """
+    if y_pred.shape == y_true.shape:
+        return
+    message = (
+        f"{owner}: y_pred has shape {shape_str(y_pred.shape)} but y_true has "
+        f"shape {shape_str(y_true.shape)}."
+    )
+    try:
+        broadcast = np.broadcast_shapes(y_pred.shape, y_true.shape)
+        message += f" They would broadcast to {shape_str(broadcast)}."
+    except ValueError:
+        pass
+    if y_pred.size == y_true.size:
+        message += f" Use y_true.reshape{shape_str(y_pred.shape)}."
+    raise ValueError(message)
+
+
+def check_positive(value, *, owner, name, allow_zero=False):
+    """Raise unless ``value`` is a real number > 0 (or >= 0 with ``allow_zero``)."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and np.isfinite(value)
+    ok = ok and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(
+            f"{owner}: {name} must be a finite number {bound}, got {value!r}."
+        )
+
+
+def check_count(value, *, owner, name):
+    """Raise unless ``value`` is a positive integer (a size or a count)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}.")

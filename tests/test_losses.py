@@ -1,0 +1,235 @@
+"""Losses: values and gradients vs finite differences and torch, stability, errors."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+import nnkit
+
+
+def gaussian(rng, shape):
+    return rng.normal(size=shape)
+
+
+def probabilities(rng, shape):
+    return rng.uniform(0.05, 0.95, size=shape)
+
+
+def binary(rng, shape):
+    return rng.integers(0, 2, size=shape).astype(float)
+
+
+# name: (make loss, make y_pred, make y_true, the same loss in torch)
+ELEMENTWISE = {
+    "mse": (nnkit.MSELoss, gaussian, gaussian, F.mse_loss),
+    "l1": (nnkit.L1Loss, gaussian, gaussian, F.l1_loss),
+    "huber": (
+        nnkit.HuberLoss,
+        gaussian,
+        gaussian,
+        lambda p, t: F.huber_loss(p, t, delta=1.0),
+    ),
+    "huber0.3": (
+        lambda: nnkit.HuberLoss(delta=0.3),
+        gaussian,
+        gaussian,
+        lambda p, t: F.huber_loss(p, t, delta=0.3),
+    ),
+    "bce": (nnkit.BCELoss, probabilities, binary, F.binary_cross_entropy),
+    "bce_soft_targets": (
+        nnkit.BCELoss,
+        probabilities,
+        probabilities,
+        F.binary_cross_entropy,
+    ),
+    "bce_logits": (
+        nnkit.BCEWithLogitsLoss,
+        gaussian,
+        binary,
+        F.binary_cross_entropy_with_logits,
+    ),
+}
+SHAPES = [(1,), (1, 1), (7,), (6, 1), (5, 3)]
+
+
+def pair(name, rng, shape):
+    _, make_pred, make_true, _ = ELEMENTWISE[name]
+    return make_pred(rng, shape), make_true(rng, shape)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_elementwise_loss_gradient_matches_finite_differences(name, shape, rng):
+    y_pred, y_true = pair(name, rng, shape)
+    assert nnkit.gradcheck_loss(ELEMENTWISE[name][0](), y_pred, y_true) < 1e-6
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_elementwise_loss_matches_torch(name, shape, rng):
+    make_loss, _, _, torch_loss = ELEMENTWISE[name]
+    y_pred, y_true = pair(name, rng, shape)
+    loss = make_loss()
+    value = loss(y_pred, y_true)
+    grad = loss.backward()
+
+    pred_t = torch.tensor(y_pred, requires_grad=True)
+    value_t = torch_loss(pred_t, torch.tensor(y_true))
+    value_t.backward()
+    assert isinstance(value, float)
+    assert abs(value - value_t.item()) < 1e-10
+    np.testing.assert_allclose(grad, pred_t.grad.numpy(), rtol=0, atol=1e-10)
+
+
+def class_labels(rng, N, C):
+    return rng.integers(0, C, size=N)
+
+
+def soft_targets(rng, N, C):
+    return nnkit.softmax(rng.normal(size=(N, C)))
+
+
+def one_hot(rng, N, C):
+    return np.eye(C)[rng.integers(0, C, size=N)]
+
+
+@pytest.mark.parametrize("targets", [class_labels, one_hot, soft_targets])
+@pytest.mark.parametrize("N, C", [(1, 2), (1, 5), (8, 3), (32, 10)])
+def test_cross_entropy_matches_torch_and_finite_differences(targets, N, C, rng):
+    logits, y_true = rng.normal(size=(N, C)) * 3, targets(rng, N, C)
+    loss = nnkit.CrossEntropyLoss()
+    value = loss(logits, y_true)
+    grad = loss.backward()
+
+    logits_t = torch.tensor(logits, requires_grad=True)
+    value_t = F.cross_entropy(logits_t, torch.tensor(y_true))
+    value_t.backward()
+    assert abs(value - value_t.item()) < 1e-10
+    np.testing.assert_allclose(grad, logits_t.grad.numpy(), rtol=0, atol=1e-10)
+    assert nnkit.gradcheck_loss(nnkit.CrossEntropyLoss(), logits, y_true) < 1e-6
+
+
+def test_huber_is_quadratic_inside_delta_and_linear_outside():
+    huber = nnkit.HuberLoss(delta=1.0)
+    assert huber(np.array([0.5]), np.array([0.0])) == pytest.approx(0.125)
+    assert huber(np.array([3.0]), np.array([0.0])) == pytest.approx(2.5)
+
+
+# Stability at extreme values ---------------------------------------------------
+
+
+def test_cross_entropy_is_finite_for_logits_of_1000():
+    logits = np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0]])
+    loss = nnkit.CrossEntropyLoss()
+    value = loss(logits, np.array([1, 0]))
+    grad = loss.backward()
+    assert np.isfinite(value) and np.all(np.isfinite(grad))
+    expected = F.cross_entropy(torch.tensor(logits), torch.tensor([1, 0])).item()
+    assert value == pytest.approx(expected)
+
+
+def test_bce_with_logits_is_finite_and_exact_for_logits_of_1000():
+    z, y = np.array([1000.0, -1000.0, 1000.0, -1000.0]), np.array([0.0, 1.0, 1.0, 0.0])
+    loss = nnkit.BCEWithLogitsLoss()
+    assert loss(z, y) == pytest.approx(500.0)
+    assert np.all(np.isfinite(loss.backward()))
+
+
+def test_bce_at_probabilities_of_exactly_zero_and_one_stays_finite():
+    p, y = np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0, 0.0])
+    loss = nnkit.BCELoss()
+    value = loss(p, y)
+    grad = loss.backward()
+    # Two perfect predictions (loss 0) and two certain mistakes (log clamped at -100).
+    assert value == pytest.approx(50.0)
+    assert np.all(np.isfinite(grad))
+    expected = F.binary_cross_entropy(torch.tensor(p), torch.tensor(y)).item()
+    assert value == pytest.approx(expected)
+
+
+# Errors ------------------------------------------------------------------------
+
+
+def test_column_predictions_against_flat_targets_are_refused():
+    with pytest.raises(
+        ValueError,
+        match=r"MSELoss\(\): y_pred has shape \(64, 1\) but "
+        r"y_true has shape \(64,\)\. They would broadcast to \(64, 64\)",
+    ):
+        nnkit.MSELoss()(np.zeros((64, 1)), np.zeros(64))
+
+
+def test_shape_error_suggests_the_reshape():
+    with pytest.raises(ValueError, match=r"Use y_true\.reshape\(64, 1\)"):
+        nnkit.L1Loss()(np.zeros((64, 1)), np.zeros(64))
+
+
+def test_labels_outside_the_classes_are_refused():
+    with pytest.raises(
+        ValueError, match=r"class labels must lie in \[0, 3\).*\[0, 3\]"
+    ):
+        nnkit.CrossEntropyLoss()(np.zeros((2, 3)), np.array([0, 3]))
+
+
+def test_negative_labels_are_refused():
+    with pytest.raises(ValueError, match=r"must lie in \[0, 3\)"):
+        nnkit.CrossEntropyLoss()(np.zeros((2, 3)), np.array([-1, 0]))
+
+
+def test_float_labels_are_refused_with_a_hint():
+    with pytest.raises(TypeError, match=r"must be integers.*astype\(int\)"):
+        nnkit.CrossEntropyLoss()(np.zeros((2, 3)), np.array([0.0, 1.0]))
+
+
+def test_label_count_must_match_rows():
+    with pytest.raises(ValueError, match="y_pred has 2 rows but y_true has 3 labels"):
+        nnkit.CrossEntropyLoss()(np.zeros((2, 3)), np.array([0, 1, 2]))
+
+
+def test_cross_entropy_needs_2d_logits():
+    with pytest.raises(ValueError, match=r"expected logits y_pred of shape \(N, C\)"):
+        nnkit.CrossEntropyLoss()(np.zeros(3), np.array([0, 1, 2]))
+
+
+def test_one_hot_targets_must_match_logits_shape():
+    with pytest.raises(ValueError, match=r"or one-hot rows of shape \(2, 3\)"):
+        nnkit.CrossEntropyLoss()(np.zeros((2, 3)), np.zeros((2, 4)))
+
+
+def test_bce_refuses_values_outside_zero_one_and_suggests_logits():
+    with pytest.raises(
+        ValueError, match=r"probabilities in \[0, 1\].*BCEWithLogitsLoss"
+    ):
+        nnkit.BCELoss()(np.array([-0.5, 2.0]), np.array([0.0, 1.0]))
+
+
+def test_bce_refuses_targets_outside_zero_one():
+    with pytest.raises(ValueError, match=r"y_true must hold probabilities in \[0, 1\]"):
+        nnkit.BCELoss()(np.array([0.5, 0.5]), np.array([0.0, 2.0]))
+
+
+def test_nan_predictions_are_refused():
+    with pytest.raises(ValueError, match=r"MSELoss\(\): y_pred contains NaN"):
+        nnkit.MSELoss()(np.array([np.nan]), np.array([1.0]))
+
+
+def test_empty_predictions_are_refused():
+    with pytest.raises(ValueError, match="y_pred is empty"):
+        nnkit.MSELoss()(np.zeros(0), np.zeros(0))
+
+
+def test_backward_before_the_loss_is_computed_is_a_clear_error():
+    with pytest.raises(
+        RuntimeError,
+        match=r"CrossEntropyLoss\(\): backward\(\) was "
+        "called before the loss was computed",
+    ):
+        nnkit.CrossEntropyLoss().backward()
+
+
+def test_non_positive_huber_delta_is_refused():
+    with pytest.raises(
+        ValueError, match="HuberLoss: delta must be a finite number > 0"
+    ):
+        nnkit.HuberLoss(delta=0)
