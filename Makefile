@@ -1,0 +1,59 @@
+# The two commands of the README:
+#   make book   build the website into _build/html
+#   make test   run every test: unit tests and doctests, notebook checks,
+#               strict nbval over every notebook, and the book build (-W)
+# Both create .venv/ with the locked toolchain first if it is missing.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Same environment when outputs are generated and when they are validated:
+# one BLAS thread (sums can change with the thread count), no progress bars,
+# fixed hash seed.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export TQDM_DISABLE := 1
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: book test unit notebooks-check nbval book-check notebooks lint lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,torch]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build -W --keep-going .
+	@echo "Open _build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/ruff check nnkit tests tools
+	$(BIN)/python tools/check_notebooks.py
+	$(BIN)/python -m pytest -n 2 tests nnkit
+	$(BIN)/python -m pytest -p no:python -n 2 --dist loadscope --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg book
+
+lint: $(STAMP)
+	$(BIN)/ruff check nnkit tests tools
+
+# Regenerate every notebook's stored outputs in the locked environment.
+# Pass NB=book/some.ipynb to regenerate one.
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py $(NB)
+
+# Re-pin the toolchain after a deliberate upgrade of the venv.
+lock: $(STAMP)
+	{ grep '^#' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+		| sed 's/^torch==\(.*\)+cpu/torch==\1/'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf _build
