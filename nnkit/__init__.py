@@ -19,7 +19,7 @@ dX      the gradient dL/dX (same shape as X); likewise dW, dZ, dA
 ``nnkit.torch`` and is imported only when asked for.
 """
 
-from nnkit import init
+from nnkit import data, init
 from nnkit.activations import (
     Identity,
     LeakyReLU,
@@ -51,30 +51,42 @@ from nnkit.losses import (
     MSELoss,
 )
 from nnkit.module import Module, Parameter
+from nnkit.optim import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
+from nnkit.regularization import BatchNorm1d, Dropout, L1Penalty, L2Penalty
 from nnkit.sequential import Sequential, count_parameters
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Adam",
     "BCELoss",
+    "BatchNorm1d",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
+    "Dropout",
     "HuberLoss",
     "Identity",
     "L1Loss",
+    "L1Penalty",
+    "L2Penalty",
     "LeakyReLU",
     "Linear",
     "Loss",
     "MSELoss",
     "Module",
+    "Optimizer",
     "Parameter",
+    "RMSprop",
     "ReLU",
+    "SGD",
     "Sequential",
     "Sigmoid",
     "Softmax",
     "Step",
     "Tanh",
+    "clip_grad_norm",
     "count_parameters",
+    "data",
     "gradcheck",
     "gradcheck_loss",
     "init",
