@@ -151,9 +151,11 @@ def load_mnist(root, *, kind="train", dataset="mnist", download=False):
 
     Examples
     --------
-    >>> X, y = load_mnist("data", kind="test")  # doctest: +SKIP
-    >>> X.shape, y.shape  # doctest: +SKIP
-    ((10000, 28, 28), (10000,))
+    With the four MNIST files in ``data/mnist/`` (they are not shipped with
+    nnkit, so this example is shown rather than run as a doctest)::
+
+        X, y = load_mnist("data", kind="test")
+        X.shape, y.shape  # ((10000, 28, 28), (10000,))
     """
     owner = "load_mnist"
     if kind not in ("train", "test"):
