@@ -53,6 +53,7 @@ def run(path):
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
+        record_timing=False,  # no timestamps: regenerating changes only real outputs
     )
     start = time.perf_counter()
     client.execute()
