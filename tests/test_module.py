@@ -123,3 +123,16 @@ def test_module_without_forward_says_what_to_implement():
 
     with pytest.raises(NotImplementedError, match=r"Half must implement forward\(X\)"):
         Half()(np.ones(2))
+
+
+def test_nested_sequential_repr_is_indented(rng):
+    block = nnkit.Sequential(nnkit.Linear(2, 3, rng=rng), nnkit.ReLU())
+    assert repr(nnkit.Sequential(block, nnkit.Linear(3, 1, rng=rng))) == (
+        "Sequential(\n"
+        "  (0): Sequential(\n"
+        "    (0): Linear(in_features=2, out_features=3, bias=True)\n"
+        "    (1): ReLU()\n"
+        "  )\n"
+        "  (1): Linear(in_features=3, out_features=1, bias=True)\n"
+        ")"
+    )
