@@ -34,6 +34,7 @@ from nnkit.activations import (
     softmax,
     step,
 )
+from nnkit.early_stopping import EarlyStopping
 from nnkit.gradcheck import (
     gradcheck,
     gradcheck_loss,
@@ -52,8 +53,10 @@ from nnkit.losses import (
 )
 from nnkit.module import Module, Parameter
 from nnkit.optim import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
+from nnkit.perceptron import Perceptron
 from nnkit.regularization import BatchNorm1d, Dropout, L1Penalty, L2Penalty
 from nnkit.sequential import Sequential, count_parameters
+from nnkit.training import History, classification_accuracy, evaluate, fit
 
 __version__ = "0.1.0"
 
@@ -64,6 +67,8 @@ __all__ = [
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
+    "EarlyStopping",
+    "History",
     "HuberLoss",
     "Identity",
     "L1Loss",
@@ -76,6 +81,7 @@ __all__ = [
     "Module",
     "Optimizer",
     "Parameter",
+    "Perceptron",
     "RMSprop",
     "ReLU",
     "SGD",
@@ -84,9 +90,12 @@ __all__ = [
     "Softmax",
     "Step",
     "Tanh",
+    "classification_accuracy",
     "clip_grad_norm",
     "count_parameters",
     "data",
+    "evaluate",
+    "fit",
     "gradcheck",
     "gradcheck_loss",
     "init",

@@ -9,6 +9,10 @@ every error in nnkit reads the same way.
 import numpy as np
 
 
+class NonFiniteError(ValueError):
+    """An array holds NaN or infinity; ``fit`` reports it as training diverging."""
+
+
 def shape_str(shape):
     """Format a shape the way the book writes it: ``(32, 5)``."""
     return (
@@ -25,18 +29,18 @@ def as_float_array(x, *, owner, name, dtype=None):
     number.
     """
     array = np.asarray(x)
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or array.dtype == bool
-    ):
+    # dtype.kind is one letter: b(ool), i(nt), u(nsigned int), f(loat), c(omplex);
+    # anything else (objects, strings, dates) is not a number.
+    if array.dtype.kind == "c":
+        raise TypeError(f"{owner}: {name} must be real, got complex values.")
+    if array.dtype.kind not in "biuf":
         raise TypeError(
             f"{owner}: {name} must be a numeric array, got {type(x).__name__} "
             f"with dtype {array.dtype}."
         )
-    if np.iscomplexobj(array):
-        raise TypeError(f"{owner}: {name} must be real, got complex values.")
     if dtype is not None:
         array = array.astype(dtype, copy=False)
-    elif not np.issubdtype(array.dtype, np.floating):
+    elif array.dtype.kind != "f":
         array = array.astype(np.float64)
     check_finite(array, owner=owner, name=name)
     return array
@@ -44,10 +48,10 @@ def as_float_array(x, *, owner, name, dtype=None):
 
 def check_finite(array, *, owner, name):
     """Raise if ``array`` holds NaN or infinity, saying where the first one is."""
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         where = tuple(int(i) for i in bad)
-        raise ValueError(
+        raise NonFiniteError(
             f"{owner}: {name} contains NaN or infinity "
             f"(first at index {where}: {array[where]}). "
             "Check the data, or lower the learning rate if training diverged."

@@ -25,6 +25,12 @@ class Linear(Module):
         Source of randomness for ``init``; ``np.random.default_rng()`` if omitted.
     dtype : numpy dtype, default float64
         Precision of the parameters; inputs are converted to it.
+    input_grad : bool, default True
+        Whether ``backward`` computes and returns ``dX``. In a network's first
+        layer ``dX`` is the gradient with respect to the data, which training
+        never uses: ``input_grad=False`` skips it, a third of the layer's work
+        per training step (PyTorch skips it too: data needs no gradient), and
+        ``backward`` returns None.
 
     Shapes
     ------
@@ -34,7 +40,8 @@ class Linear(Module):
     Notes
     -----
     Batches are rows, so one matrix product handles all N samples. Backward:
-    ``dW = X.T @ dZ``, ``db = dZ.sum(axis=0)``, ``dX = dZ @ W.T``.
+    ``dW = X.T @ dZ``, ``db = dZ.sum(axis=0)``, ``dX = dZ @ W.T``; each is
+    a matrix product as large as the forward one.
 
     Examples
     --------
@@ -54,6 +61,7 @@ class Linear(Module):
         init=initializers.xavier_uniform,
         rng=None,
         dtype=np.float64,
+        input_grad=True,
     ):
         super().__init__()
         check_count(in_features, owner="Linear", name="in_features")
@@ -66,6 +74,7 @@ class Linear(Module):
         self.bias = (
             Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None
         )
+        self.input_grad = bool(input_grad)
         self.X = None
 
     def forward(self, X):
@@ -87,10 +96,13 @@ class Linear(Module):
         self.weight.grad += self.X.T @ dZ
         if self.bias is not None:
             self.bias.grad += dZ.sum(axis=0)
+        if not self.input_grad:
+            return None
         return dZ @ self.weight.data.T
 
     def extra_repr(self):
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
+            + ("" if self.input_grad else ", input_grad=False")
         )

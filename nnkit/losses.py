@@ -11,7 +11,7 @@ Every loss averages over all elements (PyTorch's default ``reduction="mean"``);
 import numpy as np
 
 from nnkit._checks import as_float_array, check_positive, check_same_shape, shape_str
-from nnkit.activations import sigmoid, softmax
+from nnkit.activations import sigmoid
 
 # log(p) is clamped at -100, as PyTorch's BCELoss does, so that a probability of
 # exactly 0 or 1 gives a large but finite loss instead of infinity.
@@ -185,8 +185,9 @@ class CrossEntropyLoss(Loss):
     cross-entropy) or one row of class probabilities per sample, shape (N, C)
     (one-hot targets). ``L = -mean_n sum_c Y[n, c] * log_softmax(Z)[n, c]``.
 
-    Gradient: ``(softmax(Z) - Y) / N``. The log-softmax is computed as
-    ``Z - max - log(sum(exp(Z - max)))``, which never overflows.
+    Gradient: ``(P - Y) / N`` with ``P = softmax(Z)``. The log-softmax is
+    computed as ``Z - max - log(sum(exp(Z - max)))``, which never overflows;
+    ``P`` comes from the same exponentials, so forward keeps it for backward.
 
     >>> logits = np.array([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     >>> round(CrossEntropyLoss()(logits, np.array([0, 2])), 4)
@@ -202,8 +203,10 @@ class CrossEntropyLoss(Loss):
             )
         Y = self._targets(y_true, Z.shape, Z.dtype)
         shifted = Z - Z.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        self.y_pred, self.Y = Z, Y
+        E = np.exp(shifted)
+        sums = E.sum(axis=1, keepdims=True)
+        log_probs = shifted - np.log(sums)
+        self.y_pred, self.Y, self.P = Z, Y, E / sums  # P = softmax(Z)
         return float(-np.sum(Y * log_probs) / len(Z))
 
     def _targets(self, y_true, logits_shape, dtype):
@@ -238,4 +241,4 @@ class CrossEntropyLoss(Loss):
 
     def backward(self):
         self._check_forward_done()
-        return (softmax(self.y_pred) - self.Y) / len(self.y_pred)
+        return (self.P - self.Y) / len(self.P)

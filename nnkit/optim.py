@@ -134,7 +134,9 @@ class SGD(Optimizer):
     def step(self):
         """Update every parameter once from its current gradient."""
         for p, v in zip(self.params, self.velocities, strict=True):
-            g = p.grad + self.weight_decay * p.data
+            g = p.grad
+            if self.weight_decay:  # skipped at 0: saves a full pass over W
+                g = g + self.weight_decay * p.data
             if self.momentum:
                 v *= self.momentum
                 v += g

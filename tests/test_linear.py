@@ -129,3 +129,15 @@ def test_invalid_sizes_are_refused(bad):
         ValueError, match="Linear: in_features must be a positive integer"
     ):
         nnkit.Linear(bad, 2)
+
+
+def test_input_grad_false_skips_dX_and_keeps_the_parameter_gradients(rng):
+    X, dZ = rng.normal(size=(6, 4)), rng.normal(size=(6, 3))
+    full = nnkit.Linear(4, 3, rng=np.random.default_rng(0))
+    first = nnkit.Linear(4, 3, rng=np.random.default_rng(0), input_grad=False)
+    np.testing.assert_array_equal(first(X), full(X))
+    assert first.backward(dZ) is None
+    full.backward(dZ)
+    np.testing.assert_array_equal(first.weight.grad, full.weight.grad)
+    np.testing.assert_array_equal(first.bias.grad, full.bias.grad)
+    assert repr(first).endswith("bias=True, input_grad=False)")
