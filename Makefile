@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test unit notebooks-check nbval book-check notebooks lint lock clean
+.PHONY: book test browser-deps notebooks lint lock bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,16 +30,32 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# The browser test drives Debian's Chromium, and answers the CDN addresses of
+# MathJax, require.js and the widget manager from npm copies (no CDN here).
+BROWSER := .cache/browser
+BROWSER_STAMP := $(BROWSER)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	mkdir -p $(BROWSER)
+	cp tests/browser/package.json tests/browser/package-lock.json $(BROWSER)/
+	cd $(BROWSER) && npm ci --silent --no-audit --no-fund
+	touch $(BROWSER_STAMP)
+
+browser-deps: $(BROWSER_STAMP)
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build -W --keep-going .
 	@echo "Open _build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/ruff check nnkit tests tools
 	$(BIN)/python tools/check_notebooks.py
-	$(BIN)/python -m pytest -n 2 tests nnkit
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests nnkit
 	$(BIN)/python -m pytest -p no:python -n 2 --dist loadscope --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg book
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=book/_static book
 
 lint: $(STAMP)
 	$(BIN)/ruff check nnkit tests tools

@@ -125,7 +125,9 @@ def test_the_command_exits_non_zero_and_names_the_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "notebook", sorted((ROOT / "book").rglob("*.ipynb")), ids=lambda p: p.name
+    "notebook",
+    check_notebooks.book_notebooks(),
+    ids=lambda p: p.relative_to(ROOT / "book").as_posix(),
 )
 def test_every_book_notebook_passes(notebook):
     assert (
