@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test browser-deps notebooks lint lock bench clean
+.PHONY: book test browser-deps notebooks lint lock bench bench-gpu clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,15 @@ lint: $(STAMP)
 # Pass NB=book/some.ipynb to regenerate one.
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py $(NB)
+
+# CPU benchmark: nnkit vs scikit-learn vs PyTorch, ratios from one run.
+# Threads are set inside the script (1 and 2), so the pinned OMP value is lifted.
+bench: $(STAMP)
+	OMP_NUM_THREADS= OPENBLAS_NUM_THREADS= MKL_NUM_THREADS= $(BIN)/python tools/benchmark.py
+
+# GPU benchmark of the PyTorch mirror (prints a notice and exits on a CPU-only machine).
+bench-gpu: $(STAMP)
+	$(BIN)/python tools/benchmark_gpu.py
 
 # Re-pin the toolchain after a deliberate upgrade of the venv.
 lock: $(STAMP)

@@ -241,8 +241,8 @@ def test_every_page_loads_cleanly_with_math_images_and_widgets(site, server, bro
         visit = Visit(browser, server)
         page = visit.open(urljoin(server, name))
         broken_images = page.evaluate(
-            "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
-            ".map(i => i.src)"
+            "Array.from(document.images)"
+            ".filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
         )
         problems += [f"{name}: image did not load: {src}" for src in broken_images]
         if 'class="math' in html:
