@@ -66,9 +66,9 @@ notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py $(NB)
 
 # CPU benchmark: nnkit vs scikit-learn vs PyTorch, ratios from one run.
-# Threads are set inside the script (1 and 2), so the pinned OMP value is lifted.
+# Threads are set inside the script (1 and 2), so the pinned thread counts are unset.
 bench: $(STAMP)
-	OMP_NUM_THREADS= OPENBLAS_NUM_THREADS= MKL_NUM_THREADS= $(BIN)/python tools/benchmark.py
+	env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS -u MKL_NUM_THREADS $(BIN)/python tools/benchmark.py
 
 # GPU benchmark of the PyTorch mirror (prints a notice and exits on a CPU-only machine).
 bench-gpu: $(STAMP)
