@@ -21,12 +21,12 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test browser-deps notebooks lint lock bench bench-gpu clean
+.PHONY: book test browser-deps notebooks release lint lock bench bench-gpu clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,torch]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,torch,grading]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -64,6 +64,11 @@ lint: $(STAMP)
 # Pass NB=book/some.ipynb to regenerate one.
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py $(NB)
+
+# Write the student versions of the assignments (book/_static/assignments/)
+# from the instructor sources (book/assignments/source/), with nbgrader.
+release: $(STAMP)
+	$(BIN)/python -m nnkit.grading release
 
 # CPU benchmark: nnkit vs scikit-learn vs PyTorch, ratios from one run.
 # Threads are set inside the script (1 and 2), so the pinned thread counts are unset.

@@ -1,0 +1,127 @@
+"""The gradebook: one record per (student, assignment), kept safe on disk.
+
+``OUT/grades.json`` is the gradebook itself; ``OUT/gradebook.csv`` (student,
+assignment, points per exercise, total, flags) and
+``OUT/feedback/STUDENT/ASSIGNMENT.txt`` are written from it. Every file is
+replaced atomically (written beside, then renamed), so an interrupted run
+leaves the previous version, never half a file. ``OUT`` is made private (mode
+0o700): the sandboxed children must not read other students' grades.
+"""
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from nnkit.grading.exercises import ASSIGNMENTS
+
+
+def new_record(student, assignment):
+    return {
+        "student": student,
+        "assignment": assignment,
+        "points": {},
+        "max_points": {},
+        "reasons": {},
+        "flags": [],
+        "notes": [],
+        "total": 0,
+        "max_total": 0,
+    }
+
+
+def score(record, exercise, points, max_points, reason):
+    """Enter one exercise's points and, if it lost them, the reason."""
+    record["points"][exercise] = points
+    record["max_points"][exercise] = max_points
+    if reason:
+        record["reasons"][exercise] = reason
+    record["total"] = sum(record["points"].values())
+    record["max_total"] = sum(record["max_points"].values())
+
+
+def private_folder(out):
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    out.chmod(0o700)
+    return out
+
+
+def write_atomically(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=f".{path.name}.", delete=False, encoding="utf-8"
+    ) as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(file.name, path)  # keeps NamedTemporaryFile's private mode 0o600
+
+
+def load(out):
+    """The records saved in ``out``, keyed by (student, assignment)."""
+    path = private_folder(out) / "grades.json"
+    if not path.exists():
+        return {}
+    return {(r["student"], r["assignment"]): r for r in json.loads(path.read_text())}
+
+
+def save(out, records):
+    ordered = [records[key] for key in sorted(records)]
+    write_atomically(Path(out) / "grades.json", json.dumps(ordered, indent=1) + "\n")
+
+
+def write_csv(out, records):
+    """One row per record; one column per exercise of the assignments present."""
+    present = {assignment for _, assignment in records}
+    exercises = [
+        exercise.name
+        for assignment, items in ASSIGNMENTS.items()
+        if assignment in present
+        for exercise, _ in items
+    ]
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(
+        ["student", "assignment", *exercises, "total", "max_total", "flags"]
+    )
+    for key in sorted(records):
+        record = records[key]
+        row = [record["points"].get(name, "") for name in exercises]
+        writer.writerow(
+            [
+                record["student"],
+                record["assignment"],
+                *row,
+                record["total"],
+                record["max_total"],
+                "; ".join(record["flags"]),
+            ]
+        )
+    write_atomically(Path(out) / "gradebook.csv", text.getvalue())
+
+
+def feedback(record):
+    """The feedback for the student: points and reasons, no hidden values."""
+    total, most = record["total"], record["max_total"]
+    lines = [f"{record['assignment']}: {total:g} of {most:g} points", ""]
+    for name, points in record["points"].items():
+        line = f"{name}: {points:g}/{record['max_points'][name]:g}"
+        if name in record["reasons"]:
+            line += f" - {record['reasons'][name]}."
+            line += f" Run nnkit.check.{name}({name}) in your notebook for details."
+        lines.append(line)
+    if record["notes"]:
+        lines += ["", "While the notebook's code ran:"]
+        lines += [f"- {note}" for note in record["notes"]]
+    if record["flags"]:
+        lines += ["", "For your instructor to review:"]
+        lines += [f"- {flag}" for flag in record["flags"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_feedback(out, record):
+    path = Path(out) / "feedback" / record["student"] / f"{record['assignment']}.txt"
+    write_atomically(path, feedback(record))
