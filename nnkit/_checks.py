@@ -6,6 +6,8 @@ received and, where there is one, a hint. Keeping the wording here means
 every error in nnkit reads the same way.
 """
 
+import math
+
 import numpy as np
 
 
@@ -71,7 +73,8 @@ def check_same_shape(y_pred, y_true, *, owner):
     """Raise unless predictions and targets have exactly the same shape.
 
     NumPy would happily broadcast ``(N, 1)`` against ``(N,)`` into ``(N, N)``
-    and return a meaningless loss, so a mismatch is always an error here.
+    and return a meaningless loss, so a mismatch is always an error here. Only
+    shapes are read, so the PyTorch mirror uses this check for tensors too.
     """
     if y_pred.shape == y_true.shape:
         return
@@ -80,11 +83,11 @@ def check_same_shape(y_pred, y_true, *, owner):
         f"shape {shape_str(y_true.shape)}."
     )
     try:
-        broadcast = np.broadcast_shapes(y_pred.shape, y_true.shape)
+        broadcast = np.broadcast_shapes(tuple(y_pred.shape), tuple(y_true.shape))
         message += f" They would broadcast to {shape_str(broadcast)}."
     except ValueError:
         pass
-    if y_pred.size == y_true.size:
+    if math.prod(y_pred.shape) == math.prod(y_true.shape):
         message += f" Use y_true.reshape{shape_str(y_pred.shape)}."
     raise ValueError(message)
 

@@ -1,12 +1,11 @@
 """Input checks of the PyTorch mirror, worded exactly like ``nnkit._checks``.
 
 The checks that only look at shapes and Python numbers (``shape_str``,
-``check_ndim``, ``check_positive``, ``check_count``) are reused from the NumPy
-package as they are; this file holds torch versions of the ones that look at
-the values themselves.
+``check_ndim``, ``check_same_shape``, ``check_positive``, ``check_count``) are
+reused from the NumPy package as they are; this file holds torch versions of
+the ones that look at the values themselves.
 """
 
-import numpy as np
 import torch
 
 from nnkit._checks import (
@@ -15,6 +14,7 @@ from nnkit._checks import (
     check_count,
     check_ndim,
     check_positive,
+    check_same_shape,
     shape_str,
 )
 
@@ -77,25 +77,3 @@ def check_finite(tensor, *, owner, name):
             f"(first at index {where}: {float(tensor[where])}). "
             "Check the data, or lower the learning rate if training diverged."
         )
-
-
-def check_same_shape(y_pred, y_true, *, owner):
-    """Raise unless predictions and targets have exactly the same shape.
-
-    Torch, like NumPy, would broadcast ``(N, 1)`` against ``(N,)`` into
-    ``(N, N)`` and return a meaningless loss, so a mismatch is an error here.
-    """
-    if y_pred.shape == y_true.shape:
-        return
-    message = (
-        f"{owner}: y_pred has shape {shape_str(y_pred.shape)} but y_true has "
-        f"shape {shape_str(y_true.shape)}."
-    )
-    try:
-        broadcast = np.broadcast_shapes(tuple(y_pred.shape), tuple(y_true.shape))
-        message += f" They would broadcast to {shape_str(broadcast)}."
-    except ValueError:
-        pass
-    if y_pred.numel() == y_true.numel():
-        message += f" Use y_true.reshape{shape_str(y_pred.shape)}."
-    raise ValueError(message)
