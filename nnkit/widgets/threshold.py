@@ -1,0 +1,89 @@
+"""The decision-threshold explorer: precision, recall and ROC (chapter 8)."""
+
+import warnings
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from nnkit import metrics, plot
+from nnkit._checks import as_float_array
+from nnkit.widgets._render import _explorer
+
+
+def plot_threshold(y_true, y_score, threshold):
+    """Predict 1 where ``y_score >= threshold``: the score histograms, the
+    confusion matrix, and where that rule sits on the ROC curve.
+
+    Parameters
+    ----------
+    y_true : array_like, shape (N,)
+        Labels 0 and 1, both present.
+    y_score : array_like, shape (N,)
+        Scores, higher meaning "more likely 1" (probabilities or logits).
+    threshold : float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels; chapter 8.
+    """
+    fpr, tpr, _ = metrics.roc_curve(y_true, y_score)  # checks y_true and y_score
+    y_true, y_score = np.asarray(y_true), np.asarray(y_score, dtype=float)
+    if not np.isin([0, 1], y_true).all():
+        raise ValueError(
+            "plot_threshold: y_true must contain both classes, 0 and 1, got "
+            f"{np.unique(y_true).tolist()}."
+        )
+    y_pred = (y_score >= threshold).astype(np.int64)
+    cm = metrics.confusion_matrix(y_true, y_pred, labels=np.array([0, 1]))
+    with warnings.catch_warnings():  # no positive prediction: precision undefined
+        warnings.simplefilter("ignore", metrics.UndefinedMetricWarning)
+        p = metrics.precision(y_true, y_pred, zero_division=np.nan)
+    r = metrics.recall(y_true, y_pred)
+    (tn, fp), (fn, tp) = cm
+    point = (fp / (fp + tn), tp / (tp + fn))  # (FPR, TPR): this rule's ROC point
+
+    fig, (hist, matrix, roc) = plt.subplots(
+        1, 3, figsize=(13.5, 3.9), layout="constrained"
+    )
+    bins = np.linspace(y_score.min(), y_score.max(), 26)
+    for c, name in ((0, "negative"), (1, "positive")):
+        hist.hist(y_score[y_true == c], bins=bins, alpha=0.6, label=f"{c} ({name})")
+    hist.axvline(threshold, color="black", linestyle="--", label="threshold")
+    hist.set(xlabel="score", ylabel="count", title="Scores by true class")
+    hist.legend(fontsize="small")
+    plot.confusion_matrix(cm, ax=matrix)
+    matrix.set_title(f"Predict 1 if score >= {threshold:.2f}")
+    plot.roc_curve(fpr, tpr, auc=metrics.roc_auc_score(y_true, y_score), ax=roc)
+    precision_text = "undefined" if np.isnan(p) else f"{p:.2f}"
+    roc.plot(
+        *point,
+        "o",
+        color="black",
+        markersize=8,
+        label=f"threshold {threshold:.2f}",
+    )
+    roc.set_title(f"precision {precision_text}, recall {r:.2f}")
+    roc.legend(loc="lower right", fontsize="small")
+    return fig
+
+
+def threshold_explorer(y_true, y_score):
+    """A slider for the decision threshold of a binary classifier, redrawing
+    :func:`plot_threshold`: the confusion matrix, precision, recall and the
+    point on the ROC curve. Chapter 8."""
+    scores = as_float_array(y_score, owner="threshold_explorer", name="y_score")
+    low, high = float(scores.min()), float(scores.max())
+    threshold = widgets.FloatSlider(
+        value=min(max(0.5, low), high),
+        min=low,
+        max=max(high, low + 1e-6),
+        step=(high - low) / 100 or 0.01,
+        description="threshold",
+        readout_format=".2f",
+        continuous_update=False,
+    )
+    return _explorer(
+        [threshold], lambda: plot_threshold(y_true, y_score, threshold.value)
+    )
