@@ -51,19 +51,19 @@ book: $(STAMP)
 	@echo "Open _build/html/index.html"
 
 test: $(STAMP) $(BROWSER_STAMP)
-	$(BIN)/ruff check nnkit tests tools
-	$(BIN)/python tools/check_notebooks.py
+	$(BIN)/ruff check nnkit tests book/_tools book/_ext
+	$(BIN)/python book/_tools/check_notebooks.py
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests nnkit
 	$(BIN)/python -m pytest -p no:python -n 2 --dist loadscope --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=book/_static book
 
 lint: $(STAMP)
-	$(BIN)/ruff check nnkit tests tools
+	$(BIN)/ruff check nnkit tests book/_tools book/_ext
 
 # Regenerate every notebook's stored outputs in the locked environment.
 # Pass NB=book/some.ipynb to regenerate one.
 notebooks: $(STAMP)
-	$(BIN)/python tools/run_notebooks.py $(NB)
+	$(BIN)/python book/_tools/run_notebooks.py $(NB)
 
 # Write the student versions of the assignments (book/_static/assignments/)
 # from the instructor sources (book/assignments/source/), with nbgrader.
@@ -73,11 +73,11 @@ release: $(STAMP)
 # CPU benchmark: nnkit vs scikit-learn vs PyTorch, ratios from one run.
 # Threads are set inside the script (1 and 2), so the pinned thread counts are unset.
 bench: $(STAMP)
-	env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS -u MKL_NUM_THREADS $(BIN)/python tools/benchmark.py
+	env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS -u MKL_NUM_THREADS $(BIN)/python tests/benchmarks/cpu.py
 
 # GPU benchmark of the PyTorch mirror (prints a notice and exits on a CPU-only machine).
 bench-gpu: $(STAMP)
-	$(BIN)/python tools/benchmark_gpu.py
+	$(BIN)/python tests/benchmarks/gpu.py
 
 # Re-pin the toolchain after a deliberate upgrade of the venv.
 lock: $(STAMP)

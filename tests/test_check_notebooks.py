@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location(
-    "check_notebooks", ROOT / "tools/check_notebooks.py"
+    "check_notebooks", ROOT / "book/_tools/check_notebooks.py"
 )
 check_notebooks = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(check_notebooks)
@@ -114,7 +114,7 @@ def test_a_missing_h1_title_fails(tmp_path):
 def test_the_command_exits_non_zero_and_names_the_file(tmp_path):
     path = write(tmp_path, [title(), code("x = 1", None)])
     result = subprocess.run(
-        [sys.executable, ROOT / "tools/check_notebooks.py", path],
+        [sys.executable, ROOT / "book/_tools/check_notebooks.py", path],
         capture_output=True,
         text=True,
     )

@@ -249,7 +249,7 @@ def test_digits_mlp_reaches_98_percent_test_accuracy():
     """The benchmark's workload B on its fixed split: a 64-128-64-10 ReLU MLP,
     He-uniform weights, Adam(lr=3e-3), batches of 32, 50 epochs, pixels / 16,
     on the stratified 75/25 split of seed 0 (hyperparameters chosen on
-    validation splits of the training set; see tools/benchmark.py)."""
+    validation splits of the training set; see tests/benchmarks/cpu.py)."""
     X, y = load_digits()
     X = (X / 16).astype(np.float32)
     X_train, X_test, y_train, y_test = train_test_split(

@@ -7,7 +7,7 @@ CC BY 4.0. Forms filled in by 13 writers were scanned to 32x32 bitmaps, and
 each 4x4 block was replaced by its count of ink pixels, giving 8x8 images with
 values 0..16. nnkit's copy, ``digits.npz``, was made from the one bundled with
 scikit-learn (``sklearn/datasets/data/digits.csv.gz``) by
-``tools/make_digits_data.py``, which regenerates it byte for byte.
+``nnkit/data/make_digits_data.py``, which regenerates it byte for byte.
 """
 
 import hashlib
@@ -76,7 +76,7 @@ def _read_digits_file(path):
         raise RuntimeError(
             f"load_digits: the data file {path} is corrupted: its SHA-256 is "
             f"{digest}, expected {DIGITS_SHA256}. Reinstall nnkit, or regenerate "
-            "the file with tools/make_digits_data.py."
+            "the file with python -m nnkit.data.make_digits_data."
         )
     with np.load(io.BytesIO(content), allow_pickle=False) as archive:
         return archive["images"], archive["labels"]

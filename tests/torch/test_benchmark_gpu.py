@@ -1,11 +1,11 @@
-"""Smoke test of tools/benchmark_gpu.py: it runs, on the CPU, at a tiny size."""
+"""Smoke test of tests/benchmarks/gpu.py: it runs, on the CPU, at a tiny size."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "benchmark_gpu.py"
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "gpu.py"
 
 
 def test_benchmark_runs_on_the_cpu_and_prints_the_ratios():

@@ -22,7 +22,7 @@ The learning rate and batch size were chosen among {1e-3, 3e-3} x {32, 64}
 accuracy on three validation splits carved out of the training set; the test
 set played no part in the choice.
 
-Usage: ``python tools/benchmark.py [--repeats 5] [--json results.json]``.
+Usage: ``python tests/benchmarks/cpu.py [--repeats 5] [--json results.json]``.
 Timings need a quiet machine: the load average is printed as a warning sign.
 """
 

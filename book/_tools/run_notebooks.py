@@ -1,6 +1,6 @@
 """Regenerate the stored outputs of the book's notebooks, in place.
 
-Usage: python tools/run_notebooks.py [NOTEBOOK ...]   (default: every notebook
+Usage: python book/_tools/run_notebooks.py [NOTEBOOK ...]   (default: every notebook
 listed in _toc.yml). Run it through `make notebooks`, which sets the pinned
 environment (one BLAS thread, TQDM_DISABLE=1, PYTHONHASHSEED=0) that nbval
 later validates against. Each notebook runs with its own folder as the working
@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PINNED = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",

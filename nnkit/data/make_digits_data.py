@@ -8,7 +8,7 @@ followed by the label (0..9).
 
 Run from the repository root, with scikit-learn installed::
 
-    python tools/make_digits_data.py
+    python -m nnkit.data.make_digits_data
 
 It writes the file byte for byte the same on every run (fixed zip timestamps),
 then prints its size and SHA-256; if the checksum differs from
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-OUT = Path(__file__).resolve().parents[1] / "nnkit" / "data" / "digits.npz"
+OUT = Path(__file__).resolve().parent / "digits.npz"
 # A fixed timestamp (the earliest a zip file can hold) makes the output
 # reproducible: np.savez_compressed would stamp each member with the current time.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)

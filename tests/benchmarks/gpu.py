@@ -19,10 +19,10 @@ but stops before the first layer's dX, doing exactly torch's work.
 
 Usage::
 
-    python tools/benchmark_gpu.py                     # float32, TF32 off
-    python tools/benchmark_gpu.py --tf32              # float32 matmuls on TF32
-    python tools/benchmark_gpu.py --dtype bfloat16
-    python tools/benchmark_gpu.py --device cpu --sizes 256,256,10 --batch 128
+    python tests/benchmarks/gpu.py                     # float32, TF32 off
+    python tests/benchmarks/gpu.py --tf32              # float32 matmuls on TF32
+    python tests/benchmarks/gpu.py --dtype bfloat16
+    python tests/benchmarks/gpu.py --device cpu --sizes 256,256,10 --batch 128
 
 Without a CUDA GPU (and without ``--device cpu``) it says so and exits 0.
 """

@@ -15,7 +15,7 @@ when a notebook:
   (the instructors' assignment sources under book/assignments/ are kept out
   of the website on purpose, so for them that last rule is waived).
 
-Usage: python tools/check_notebooks.py [NOTEBOOK ...]   (default: every
+Usage: python book/_tools/check_notebooks.py [NOTEBOOK ...]   (default: every
 notebook under book/ except book/_static/, which holds downloads: the released
 student versions of the assignments, with their outputs cleared on purpose).
 Exit status 1 lists every problem found.
@@ -25,7 +25,7 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = ROOT / "book" / "assignments"
 DOWNLOADS = ROOT / "book" / "_static"
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
