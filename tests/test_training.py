@@ -156,11 +156,10 @@ def test_evaluate_restores_eval_mode(moons):
     assert set(scores) == {"loss", "classification_accuracy"}
 
 
-def test_exploding_training_stops_with_epoch_batch_and_advice(moons):
+def test_exploding_training_stops_with_epoch_batch_and_advice(moons, capfd):
     X, y, _, _ = moons
     model = mlp(0)
     with (
-        np.errstate(over="ignore", invalid="ignore"),
         pytest.raises(
             FloatingPointError,
             match=(
@@ -176,6 +175,31 @@ def test_exploding_training_stops_with_epoch_batch_and_advice(moons):
             X,
             y,
             epochs=50,
+            batch_size=32,
+            rng=np.random.default_rng(0),
+            progress=False,
+        )
+    # NumPy's overflow warnings are silenced inside fit: the error says it all.
+    assert capfd.readouterr().err == ""
+
+
+def test_divergence_in_the_validation_pass_is_reported_as_divergence(moons):
+    X, y, _, _ = moons
+    model = mlp(0)
+    model[0].weight.data[:] = 10.0
+    huge = np.full_like(X, 1e308)  # finite, but X @ W overflows to infinity
+    with pytest.raises(
+        FloatingPointError,
+        match=r"diverged at epoch 1, in the validation pass\. .*NaN or infinity",
+    ):
+        fit(
+            model,
+            CrossEntropyLoss(),
+            SGD(model.parameters(), lr=0.1),
+            X,
+            y,
+            validation_data=(huge, y),
+            epochs=2,
             batch_size=32,
             rng=np.random.default_rng(0),
             progress=False,

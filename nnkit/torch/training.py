@@ -205,13 +205,17 @@ def fit(
                     output = model(X_batch)
                     loss = loss_fn(output, y_batch)
                 except NonFiniteError as error:  # an activation overflowed
-                    raise _diverged(epoch, batch, optimizer, error) from error
+                    raise _diverged(
+                        epoch, f"batch {batch}", optimizer, error
+                    ) from error
                 model.backward(loss_fn.backward())
                 if penalty is not None:
                     loss += penalty(model.parameters())
                     penalty.backward(model.parameters())
                 if not math.isfinite(loss):
-                    raise _diverged(epoch, batch, optimizer, f"The loss is {loss}.")
+                    raise _diverged(
+                        epoch, f"batch {batch}", optimizer, f"The loss is {loss}."
+                    )
                 if max_grad_norm is not None:
                     clip_grad_norm(optimizer.params, max_grad_norm)
                 optimizer.step()
@@ -221,9 +225,18 @@ def fit(
                     totals[metric.__name__] += metric(y_batch, output) * len(X_batch)
             values = {name: total / len(X) for name, total in totals.items()}
             if validation_data is not None:
-                scores = evaluate(
-                    model, loss_fn, *validation_data, metrics=metrics, penalty=penalty
-                )
+                try:
+                    scores = evaluate(
+                        model,
+                        loss_fn,
+                        *validation_data,
+                        metrics=metrics,
+                        penalty=penalty,
+                    )
+                except NonFiniteError as error:  # the weights have blown up
+                    raise _diverged(
+                        epoch, "in the validation pass", optimizer, error
+                    ) from error
                 values.update({f"val_{name}": v for name, v in scores.items()})
             history.record(epoch, values)
             bar.set_postfix({k: values[k] for k in ("loss", "val_loss") if k in values})
@@ -236,10 +249,10 @@ def fit(
     return history
 
 
-def _diverged(epoch, batch, optimizer, cause):
+def _diverged(epoch, where, optimizer, cause):
     """The error that stops a diverging run, saying where and what to try."""
     return FloatingPointError(
-        f"fit: training diverged at epoch {epoch}, batch {batch}. {cause} "
+        f"fit: training diverged at epoch {epoch}, {where}. {cause} "
         f"Try a smaller learning rate (lr is {optimizer.lr}), or clip the "
         "gradients with max_grad_norm=1.0."
     )
