@@ -149,7 +149,8 @@ class BCELoss(Loss):
                 )
         log_p = np.log(np.maximum(p, _LOG_FLOOR))
         log_1mp = np.log(np.maximum(1.0 - p, _LOG_FLOOR))
-        return float(-np.mean(y * log_p + (1.0 - y) * log_1mp))
+        # 0.0 - mean, not -mean: a perfect prediction gives 0.0, not -0.0
+        return 0.0 - float(np.mean(y * log_p + (1.0 - y) * log_1mp))
 
     def backward(self):
         self._check_forward_done()

@@ -233,3 +233,8 @@ def test_non_positive_huber_delta_is_refused():
         ValueError, match="HuberLoss: delta must be a finite number > 0"
     ):
         nnkit.HuberLoss(delta=0)
+
+
+def test_bce_of_perfect_predictions_is_plus_zero():
+    value = nnkit.BCELoss()(np.array([0.0, 1.0]), np.array([0.0, 1.0]))
+    assert value == 0.0 and str(value) == "0.0"

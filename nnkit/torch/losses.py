@@ -166,7 +166,8 @@ class BCELoss(Loss):
                 )
         log_p = torch.log(torch.clamp(p, min=_LOG_FLOOR))
         log_1mp = torch.log(torch.clamp(1.0 - p, min=_LOG_FLOOR))
-        return float(-torch.mean(y * log_p + (1.0 - y) * log_1mp))
+        # 0.0 - mean, not -mean: a perfect prediction gives 0.0, not -0.0
+        return 0.0 - float(torch.mean(y * log_p + (1.0 - y) * log_1mp))
 
     def backward(self):
         self._check_forward_done()
