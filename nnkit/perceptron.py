@@ -62,8 +62,7 @@ class Perceptron:
 
     Starting from zero, ``w`` and ``b`` are sums of ``lr`` times inputs, so
     ``lr`` only scales them: it does not change which side of the boundary a
-    point falls on, nor the number of mistakes. Chapter 1, "What is deep
-    learning?".
+    point falls on, nor the number of mistakes. Chapter 1, "The perceptron".
 
     Examples
     --------

@@ -34,6 +34,8 @@ from nnkit.activations import (
 
 # Class colours, the same in the filled regions and in the points.
 CLASS_COLORS = plt.get_cmap("tab10").colors
+# The legend label of the chance diagonal, by which roc_curve finds it again.
+_CHANCE_LABEL = "chance (AUC = 0.5)"
 
 
 def _axes(ax, figsize=None):
@@ -60,6 +62,21 @@ def _points(X, y, *, owner):
     return X, y
 
 
+def _class_colors(classes):
+    """One colour per class in the sorted array ``classes``.
+
+    A whole-number label ``k`` always gets ``CLASS_COLORS[k % 10]`` (class 1 is
+    orange in every panel, even one where class 0 is absent); other labels,
+    such as strings, get the colours in the order of ``classes``.
+    """
+    whole = classes.dtype.kind in "biu" or (
+        classes.dtype.kind == "f" and np.all(classes == np.round(classes))
+    )
+    if whole:
+        return [CLASS_COLORS[int(c) % 10] for c in classes]
+    return [CLASS_COLORS[k % 10] for k in range(len(classes))]
+
+
 def decision_boundary(predict, X, y, *, ax=None, resolution=200, title=None):
     """Colour the plane by the predicted class, with the data points on top.
 
@@ -74,11 +91,18 @@ def decision_boundary(predict, X, y, *, ax=None, resolution=200, title=None):
         True class labels, which colour the points.
     resolution : int, default 200
         The grid has ``resolution x resolution`` points and covers the data
-        with a margin of 10% of its range on every side.
+        with a margin on every side of 10% of its range (at least 0.1).
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Notes
+    -----
+    Integer class ``k`` is always drawn in colour ``k % 10`` of Matplotlib's
+    ``tab10`` palette (0 blue, 1 orange, 2 green, ...), so a class keeps its
+    colour from one figure to the next, whichever classes a panel shows.
+    Other labels (strings) take the colours in sorted order.
     """
     owner = "decision_boundary"
     X, y = _points(X, y, owner=owner)
@@ -107,10 +131,11 @@ def decision_boundary(predict, X, y, *, ax=None, resolution=200, title=None):
     if np.issubdtype(out.dtype, np.floating) and np.any(out != np.round(out)):
         out = (out >= 0.5).astype(np.int64)  # probabilities of class 1
     classes = np.union1d(y, out)
-    # Regions are drawn by class index, so that colour k is class classes[k].
+    # contourf needs numbers: region holds the index k of each grid point's
+    # class in classes, and colors[k] is that class's colour.
     region = np.searchsorted(classes, out).reshape(x1.shape)
     ax = _axes(ax)
-    colors = [CLASS_COLORS[k % 10] for k in range(len(classes))]
+    colors = _class_colors(classes)
     levels = np.arange(len(classes) + 1) - 0.5
     ax.contourf(x1, x2, region, levels=levels, colors=colors, alpha=0.25)
     for k, c in enumerate(classes):
@@ -137,7 +162,9 @@ def training_curves(history, *, metric=None, ax=None):
         ``fit``'s History (its ``.history``) or a dict of per-epoch lists such
         as ``{"loss": [...], "val_loss": [...], "accuracy": [...]}``.
     metric : str, optional
-        Another key to plot, e.g. ``"accuracy"``, in a second panel.
+        Another key to plot, e.g. ``"accuracy"``, in a second panel. Labels
+        and titles write its underscores as spaces: the key
+        ``"classification_accuracy"`` is labelled "classification accuracy".
     ax : Axes, or a pair of Axes when ``metric`` is given; optional
 
     Returns
@@ -167,6 +194,7 @@ def training_curves(history, *, metric=None, ax=None):
             "given; pass a pair of Axes when a metric is given."
         )
     for panel, key in zip(axes, keys, strict=True):
+        name = key.replace("_", " ")  # "classification_accuracy" reads as words
         for prefix, label, style in (
             ("", "training", "-"),
             ("val_", "validation", "--"),
@@ -174,8 +202,8 @@ def training_curves(history, *, metric=None, ax=None):
             if prefix + key in curves:
                 values = np.asarray(curves[prefix + key], dtype=float)
                 epochs = np.arange(1, len(values) + 1)
-                panel.plot(epochs, values, style, label=f"{label} {key}")
-        panel.set(xlabel="epoch", ylabel=key, title=f"{key.capitalize()} per epoch")
+                panel.plot(epochs, values, style, label=f"{label} {name}")
+        panel.set(xlabel="epoch", ylabel=name, title=f"{name.capitalize()} per epoch")
         panel.legend()
     return ax if metric is not None else axes[0]
 
@@ -273,12 +301,12 @@ def confusion_matrix(cm, *, labels=None, normalize=False, ax=None):
     ax = _axes(ax, figsize=(size + 0.6, size))
     image = ax.imshow(cm, cmap="Blues", vmin=0)
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    dark_above = 0.6 * cm.max()  # white text on the darkest cells, black elsewhere
+    fontsize = "small" if C > 5 else "medium"
     for (i, j), value in np.ndenumerate(cm):
-        dark = value > 0.6 * cm.max()  # white text on the darkest cells
         text = f"{value:.2f}" if normalize else f"{value:.0f}"
-        color = "white" if dark else "black"
-        size = "small" if C > 5 else "medium"
-        ax.text(j, i, text, ha="center", va="center", color=color, fontsize=size)
+        color = "white" if value > dark_above else "black"
+        ax.text(j, i, text, ha="center", va="center", color=color, fontsize=fontsize)
     ax.set(
         xticks=range(C),
         yticks=range(C),
@@ -297,7 +325,9 @@ def roc_curve(fpr, tpr, *, auc=None, ax=None, label=None):
 
     ``fpr`` and ``tpr`` are the arrays (K,) from :func:`nnkit.metrics.roc_curve`;
     ``auc``, if given, is shown in the legend. The dashed diagonal is a
-    classifier that guesses at random (AUC 0.5). Chapter 8.
+    classifier that guesses at random (AUC 0.5); it is drawn once per Axes,
+    so several models can share one plot: call ``roc_curve(..., ax=ax)`` for
+    each, with its own ``label``. Chapter 8.
 
     Returns
     -------
@@ -308,6 +338,9 @@ def roc_curve(fpr, tpr, *, auc=None, ax=None, label=None):
     >>> ax = roc_curve([0.0, 0.0, 0.5, 1.0], [0.0, 0.5, 1.0, 1.0], auc=0.875)
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
     ['chance (AUC = 0.5)', 'ROC curve (AUC = 0.875)']
+    >>> ax = roc_curve([0.0, 1.0], [0.0, 1.0], label="guess", ax=ax)
+    >>> len(ax.get_legend().get_texts())  # the diagonal is not drawn twice
+    3
     >>> plt.close(ax.figure)
     """
     owner = "plot.roc_curve"
@@ -324,7 +357,8 @@ def roc_curve(fpr, tpr, *, auc=None, ax=None, label=None):
     if auc is not None:
         label += f" (AUC = {auc:.3f})"
     ax = _axes(ax, figsize=(4.4, 4.0))
-    ax.plot([0, 1], [0, 1], "--", color="0.5", label="chance (AUC = 0.5)")
+    if not any(line.get_label() == _CHANCE_LABEL for line in ax.get_lines()):
+        ax.plot([0, 1], [0, 1], "--", color="0.5", label=_CHANCE_LABEL)
     ax.plot(fpr, tpr, linewidth=2, label=label)
     ax.set(
         xlim=(-0.02, 1.02),

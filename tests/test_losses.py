@@ -238,3 +238,11 @@ def test_non_positive_huber_delta_is_refused():
 def test_bce_of_perfect_predictions_is_plus_zero():
     value = nnkit.BCELoss()(np.array([0.0, 1.0]), np.array([0.0, 1.0]))
     assert value == 0.0 and str(value) == "0.0"
+
+
+def test_cross_entropy_of_perfect_predictions_is_plus_zero():
+    # -sum(...) of an all-zero sum would print as -0.0 in the book.
+    logits = np.array([[1000.0, 0.0], [0.0, 1000.0]])
+    for y_true in (np.array([0, 1]), np.eye(2)):
+        value = nnkit.CrossEntropyLoss()(logits, y_true)
+        assert value == 0.0 and str(value) == "0.0"

@@ -85,6 +85,13 @@ def test_summary_prints_shapes_counts_and_total(rng, capsys):
     assert lines[-1] == "Total parameters: 32"
 
 
+def test_summary_of_an_empty_sequential_prints_a_zero_total(capsys):
+    nnkit.Sequential().summary()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Layer", "Output", "shape", "Params"]
+    assert lines[-1] == "Total parameters: 0"
+
+
 def test_indexing_and_length(rng):
     model = three_five_two(rng)
     assert len(model) == 3 and isinstance(model[1], nnkit.ReLU)

@@ -70,6 +70,34 @@ def test_decision_boundary_turns_scores_into_two_regions(blobs, predict):
     plt.close(ax.figure)
 
 
+def point_colors(ax):
+    """The RGB colour of each scatter of points, in legend order."""
+    scatters = [c for c in ax.collections if not hasattr(c, "levels")]
+    return [tuple(c.get_facecolor()[0][:3]) for c in scatters]
+
+
+@pytest.mark.parametrize("labels", [[1], [1, 2], [0, 2]])
+def test_decision_boundary_colours_a_class_by_its_label(blobs, labels):
+    # Class k is colour k in every panel, even where class 0 is absent.
+    X, _ = blobs
+    y = np.resize(labels, len(X))
+    ax = plot.decision_boundary(lambda P: np.resize(labels, len(P)), X, y, resolution=8)
+    expected = [plot.CLASS_COLORS[k] for k in labels]
+    assert point_colors(ax) == expected
+    (regions,) = [c for c in ax.collections if hasattr(c, "levels")]
+    np.testing.assert_allclose(regions.get_facecolor()[:, :3], expected)
+    plt.close(ax.figure)
+
+
+def test_decision_boundary_colours_string_labels_in_sorted_order(blobs):
+    X, _ = blobs
+    y = np.resize(["dog", "cat"], len(X))
+    ax = plot.decision_boundary(lambda P: np.resize(["cat"], len(P)), X, y)
+    assert legend_texts(ax) == ["class cat", "class dog"]
+    assert point_colors(ax) == list(plot.CLASS_COLORS[:2])
+    plt.close(ax.figure)
+
+
 def test_decision_boundary_rejects_bad_input(blobs):
     X, y = blobs
     predict = lambda P: np.zeros(len(P), dtype=int)  # noqa: E731
@@ -111,6 +139,15 @@ def test_training_curves_with_a_metric_draws_two_panels():
     assert metric_ax.get_ylabel() == "accuracy"
     assert loss_ax.figure is metric_ax.figure
     plt.close(loss_ax.figure)
+
+
+def test_training_curves_write_underscores_in_a_metric_name_as_spaces():
+    history = {"loss": [1.0], "classification_accuracy": [0.5]}
+    _, metric_ax = plot.training_curves(history, metric="classification_accuracy")
+    assert legend_texts(metric_ax) == ["training classification accuracy"]
+    assert metric_ax.get_ylabel() == "classification accuracy"
+    assert metric_ax.get_title() == "Classification accuracy per epoch"
+    plt.close(metric_ax.figure)
 
 
 def test_training_curves_without_validation_and_bad_input():
@@ -182,6 +219,14 @@ def test_roc_curve_has_the_chance_diagonal_and_the_auc():
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="fpr has 3 points but tpr has 2"):
         plot.roc_curve([0, 0.5, 1], [0, 1])
+
+
+def test_roc_curves_of_two_models_share_one_chance_diagonal():
+    ax = plot.roc_curve([0.0, 0.5, 1.0], [0.0, 1.0, 1.0], label="A")
+    plot.roc_curve([0.0, 1.0], [0.0, 1.0], label="B", ax=ax)
+    assert legend_texts(ax) == ["chance (AUC = 0.5)", "A", "B"]
+    assert len(ax.get_lines()) == 3
+    plt.close(ax.figure)
 
 
 def test_weights_as_images_shows_each_column_as_an_image(rng):

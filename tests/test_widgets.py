@@ -84,6 +84,21 @@ def test_plot_gradient_descent_1d_shows_the_path(lr, title):
     plt.close(ax.figure)
 
 
+@pytest.mark.parametrize("lr", [1.05, 1.3])
+def test_plot_gradient_descent_1d_legend_leaves_a_diverging_path_visible(lr):
+    # The zigzag of a diverging run leaves the plot through its top centre.
+    ax = widgets.plot_gradient_descent_1d(lr, 10)
+    ax.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    ws = widgets.gradient_descent_1d(widgets.quadratic_grad, -1.0, lr, 10)
+    corners = np.column_stack([ws, widgets.quadratic(ws)])
+    t = np.linspace(0.0, 1.0, 100)[:, None]
+    for start, end in itertools.pairwise(corners):
+        on_screen = ax.transData.transform(start + t * (end - start))
+        assert not any(legend.contains(x, y) for x, y in on_screen)
+    plt.close(ax.figure)
+
+
 def test_train_mlp_learns_xor():
     X, y = logic_gate("xor")
     rng = np.random.default_rng(0)

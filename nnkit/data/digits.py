@@ -1,4 +1,4 @@
-"""The 8x8 handwritten digits, stored inside nnkit so they load offline (chapter 7).
+"""The 8x8 handwritten digits, stored inside nnkit so they load offline (chapter 6).
 
 Provenance: the test-set portion of the UCI Machine Learning Repository's
 "Optical Recognition of Handwritten Digits" dataset, by E. Alpaydin and

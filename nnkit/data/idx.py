@@ -1,4 +1,4 @@
-"""Reading MNIST and Fashion-MNIST from their IDX files (chapter 8).
+"""Reading MNIST and Fashion-MNIST from their IDX files (chapter 6).
 
 IDX is the simple binary format the MNIST files come in. A file starts with a
 4-byte *magic number*: two zero bytes, a byte giving the element type (0x08

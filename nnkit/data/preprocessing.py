@@ -1,5 +1,5 @@
 """Preparing inputs and targets for a network: one-hot labels, standardized
-features (chapter 5).
+features (chapter 6).
 """
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Small synthetic datasets to train on and to draw (chapters 2 to 6).
+"""Small synthetic datasets to train on and to draw (from chapter 1 on).
 
 Every function returns ``(X, y)``: inputs ``X`` of float64, one row per sample,
 and targets ``y``. The classification sets have two features, ``X`` of shape

@@ -1,4 +1,4 @@
-"""Splitting a dataset and walking through it in mini-batches (chapter 5).
+"""Splitting a dataset and walking through it in mini-batches (chapter 6).
 
 ``train_test_split`` holds out a test set once, before any training;
 ``minibatches`` then serves the training rows in shuffled batches, one pass
@@ -94,7 +94,7 @@ def _stratified_test_rows(y, n_test, rng):
     leftover = n_test - counts.sum()
     counts[np.argsort(-(quotas - counts), kind="stable")[:leftover]] += 1
     picked = [
-        rng.permutation(np.flatnonzero(class_of_row == c))[:counts[c]]
+        rng.permutation(np.flatnonzero(class_of_row == c))[: counts[c]]
         for c in range(len(classes))
     ]
     return np.concatenate(picked)
@@ -211,5 +211,5 @@ def minibatches(X, y, batch_size, *, shuffle=True, rng=None):
 def _batches(X, y, order, batch_size):
     """The generator behind ``minibatches``: one slice of ``order`` per batch."""
     for start in range(0, len(order), batch_size):
-        rows = order[start:start + batch_size]
+        rows = order[start : start + batch_size]
         yield X[rows], y[rows]

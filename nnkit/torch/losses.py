@@ -227,7 +227,8 @@ class CrossEntropyLoss(Loss):
         sums = E.sum(axis=1, keepdims=True)
         log_probs = shifted - torch.log(sums)
         self.y_pred, self.Y, self.P = Z, Y, E / sums  # P = softmax(Z)
-        return float(-torch.sum(Y * log_probs) / len(Z))
+        # 0.0 - sum, not -sum: a perfect prediction gives 0.0, not -0.0
+        return 0.0 - float(torch.sum(Y * log_probs)) / len(Z)
 
     def _targets(self, y_true, Z):
         """Return targets as an (N, C) matrix of class probabilities."""

@@ -101,7 +101,8 @@ class Sequential(Module):
             width = layer.out_features or width
             shape = f"(N, {width if width else '?'})"
             rows.append((f"{i:<3}{layer!r}", shape, count_parameters(layer)))
-        name_width = max(len("Layer"), *(len(r[0]) for r in rows)) + 3
+        # A list, not max(a, *rest): an empty Sequential has no rows.
+        name_width = max([len("Layer")] + [len(name) for name, _, _ in rows]) + 3
         header = f"{'Layer':<{name_width}}{'Output shape':<14}{'Params':>8}"
         print(header)
         print("-" * len(header))

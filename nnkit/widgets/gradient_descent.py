@@ -42,7 +42,7 @@ def gradient_descent_1d(grad, w0, lr, steps):
     -----
     On ``L(w) = (w - 2)**2`` one step multiplies the distance to the minimum
     by ``1 - 2 * lr``: it shrinks for ``lr < 1 = 2 / L''`` and grows beyond.
-    Chapter 6.
+    Chapter 5.
 
     >>> gradient_descent_1d(quadratic_grad, w0=0.0, lr=0.25, steps=3)
     array([0.  , 1.  , 1.5 , 1.75])
@@ -70,7 +70,10 @@ def plot_gradient_descent_1d(
     """Draw the path of gradient descent on a 1-D loss ``loss(w)``.
 
     The curve is drawn over ``window``; the points ``(w_t, L(w_t))`` of
-    :func:`gradient_descent_1d` go from light to dark. Chapter 6.
+    :func:`gradient_descent_1d` go from light to dark. The legend goes where
+    it covers the least of the curve and the path (``loc="best"``), so it does
+    not hide the zigzag of a run that overshoots. Chapter 5; the double well
+    (``loss=double_well``), chapter 6.
 
     Returns
     -------
@@ -111,14 +114,14 @@ def plot_gradient_descent_1d(
         ylabel="L(w)",
         title=f"lr = {lr:g}: {outcome}",
     )
-    ax.legend(loc="upper center", fontsize="small", framealpha=0.95)
+    ax.legend(loc="best", fontsize="small", framealpha=0.95)
     return ax
 
 
 def learning_rate_explorer():
     """Sliders for the learning rate, the number of steps and the start ``w0``
     of gradient descent on a 1-D loss: too small a rate crawls, too large a
-    rate overshoots and, past ``2 / L''``, diverges. Chapter 6."""
+    rate overshoots and, past ``2 / L''``, diverges. Chapters 5 and 6."""
     curve = widgets.Dropdown(
         options=[
             ("(w - 2)²", (quadratic, quadratic_grad, (-2.0, 6.0))),

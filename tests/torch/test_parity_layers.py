@@ -266,3 +266,10 @@ def test_float32_on_cuda_agrees_with_float64_numpy_to_float32_precision(rng):
     np.testing.assert_allclose(arr(dX), reference.backward(dA), rtol=0, atol=1e-5)
     for ours, theirs in zip(mirror.parameters(), reference.parameters(), strict=True):
         np.testing.assert_allclose(arr(ours.grad), theirs.grad, rtol=0, atol=1e-4)
+
+
+def test_summary_of_an_empty_sequential_reads_like_numpy(capsys):
+    nnkit.Sequential().summary()
+    expected = capsys.readouterr().out
+    nt.Sequential().summary()
+    assert capsys.readouterr().out == expected

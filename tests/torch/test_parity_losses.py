@@ -162,3 +162,15 @@ def test_backward_before_forward_and_bad_delta_read_as_in_numpy():
 def test_float_labels_are_refused_with_a_torch_hint():
     with pytest.raises(TypeError, match=r"got dtype torch.float64. Use y.long\(\)"):
         nt.CrossEntropyLoss()(torch.zeros((2, 3)), np.array([0.0, 1.0]))
+
+
+@pytest.mark.parametrize(
+    "loss, y_pred, y_true",
+    [
+        (nt.BCELoss(), [0.0, 1.0], [0.0, 1.0]),
+        (nt.CrossEntropyLoss(), [[1000.0, 0.0], [0.0, 1000.0]], [0, 1]),
+    ],
+)
+def test_perfect_predictions_give_plus_zero_as_in_numpy(loss, y_pred, y_true):
+    value = loss(torch.tensor(y_pred), y_true)
+    assert value == 0.0 and str(value) == "0.0"
