@@ -143,3 +143,10 @@ def test_nested_sequential_repr_is_indented(rng):
         "  (1): Linear(in_features=3, out_features=1, bias=True)\n"
         ")"
     )
+
+
+def test_a_layer_used_twice_has_its_parameters_listed_once(rng):
+    shared = nnkit.Linear(3, 3, rng=rng)
+    model = nnkit.Sequential(shared, nnkit.ReLU(), shared)
+    assert len(list(model.parameters())) == 2
+    assert nnkit.count_parameters(model) == 12

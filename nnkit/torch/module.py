@@ -87,12 +87,21 @@ class Module:
                 yield from (item for item in value if isinstance(item, Module))
 
     def parameters(self):
-        """Every Parameter of this module and of its children, in definition order."""
+        """Every Parameter of this module and of its children, in definition
+        order, each once: a layer used twice in a network has one set of weights,
+        which the optimizer must update once (as in PyTorch)."""
+        seen = set()
+        for parameter in self._all_parameters():
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                yield parameter
+
+    def _all_parameters(self):
         for value in vars(self).values():
             if isinstance(value, Parameter):
                 yield value
         for child in self.children():
-            yield from child.parameters()
+            yield from child._all_parameters()
 
     def zero_grad(self):
         """Reset the gradient of every parameter to zero."""
