@@ -13,15 +13,10 @@ import pytest  # noqa: E402
 from nnkit import metrics, plot  # noqa: E402
 from nnkit.activations import sigmoid, sigmoid_derivative  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("error")
-
-
-@pytest.fixture(autouse=True)
-def no_leaked_figures():
-    yield
-    leaked = plt.get_fignums()
-    plt.close("all")
-    assert not leaked, f"figures left open: {leaked}"
+pytestmark = [
+    pytest.mark.filterwarnings("error"),
+    pytest.mark.usefixtures("no_leaked_figures"),
+]
 
 
 def legend_texts(ax):

@@ -18,15 +18,10 @@ from nnkit import metrics, widgets  # noqa: E402
 from nnkit.data import logic_gate, two_moons  # noqa: E402
 from nnkit.perceptron import Perceptron  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("error")
-
-
-@pytest.fixture(autouse=True)
-def no_leaked_figures():
-    yield
-    leaked = plt.get_fignums()
-    plt.close("all")
-    assert not leaked, f"figures left open: {leaked}"
+pytestmark = [
+    pytest.mark.filterwarnings("error"),
+    pytest.mark.usefixtures("no_leaked_figures"),
+]
 
 
 def parts(explorer):
