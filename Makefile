@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test browser-deps notebooks release lint lock bench bench-gpu clean
+.PHONY: book test browser-deps notebooks check-portable release lint lock bench bench-gpu clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ lint: $(STAMP)
 # Pass NB=book/some.ipynb to regenerate one.
 notebooks: $(STAMP)
 	$(BIN)/python book/_tools/run_notebooks.py $(NB)
+
+# Prove that the stored outputs do not depend on the CPU: strict nbval once per
+# BLAS kernel and SIMD level this CPU can run (see book/_tools/check_portable.py).
+# Run it before committing regenerated outputs; it is not part of `make test`,
+# which must never force a kernel. Pass NB=book/some.ipynb to check one.
+check-portable: $(STAMP)
+	$(BIN)/python book/_tools/check_portable.py $(NB)
 
 # Write the student versions of the assignments (book/_static/assignments/)
 # from the instructor sources (book/assignments/source/), with nbgrader.
