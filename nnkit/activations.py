@@ -78,6 +78,8 @@ def softmax(Z):
     >>> softmax(np.array([[1000.0, 1000.0]]))
     array([[0.5, 0.5]])
     """
+    if Z.shape[-1] == 0:  # rows of no entries: nothing to normalise (as in torch)
+        return Z.copy()
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
     return E / E.sum(axis=-1, keepdims=True)
 
@@ -204,7 +206,13 @@ class Softmax(_Elementwise):
     """
 
     def forward(self, Z):
-        self.A = softmax(self._remember(Z))
+        Z = self._remember(Z)
+        if Z.ndim == 0:
+            raise ValueError(
+                f"{self!r}: expected Z with at least one axis (softmax normalises "
+                "along the last one), got a 0-d value. Use Z.reshape(1, -1)."
+            )
+        self.A = softmax(Z)
         return self.A
 
     def backward(self, dA):

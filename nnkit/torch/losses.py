@@ -205,7 +205,10 @@ class CrossEntropyLoss(Loss):
     cross-entropy) or one row of class probabilities per sample, shape (N, C)
     (one-hot targets). ``L = -mean_n sum_c Y[n, c] * log_softmax(Z)[n, c]``.
 
-    Gradient: ``(P - Y) / N`` with ``P = softmax(Z)``. The log-softmax is
+    Gradient: ``(P * Y.sum(axis=1, keepdims=True) - Y) / N`` with
+    ``P = softmax(Z)``: ``(P - Y) / N`` when every row of ``Y`` sums to 1
+    (labels, one-hot rows, distributions), and still exact, as in PyTorch,
+    for soft targets that do not sum to 1. The log-softmax is
     computed as ``Z - max - log(sum(exp(Z - max)))``, which never overflows;
     ``P`` comes from the same exponentials, so forward keeps it for backward.
 
@@ -263,4 +266,6 @@ class CrossEntropyLoss(Loss):
 
     def backward(self):
         self._check_forward_done()
-        return (self.P - self.Y) / len(self.P)
+        # Each row's loss is -sum_c Y_c * log P_c, whose gradient is
+        # P * sum_c Y_c - Y: (P - Y) when the row of Y sums to 1.
+        return (self.P * self.Y.sum(axis=1, keepdims=True) - self.Y) / len(self.P)
