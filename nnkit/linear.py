@@ -3,7 +3,13 @@
 import numpy as np
 
 from nnkit import init as initializers
-from nnkit._checks import as_float_array, check_count, check_ndim, shape_str
+from nnkit._checks import (
+    as_float_array,
+    as_generator,
+    check_count,
+    check_ndim,
+    shape_str,
+)
 from nnkit.module import Module, Parameter
 
 
@@ -25,13 +31,6 @@ class Linear(Module):
         Source of randomness for ``init``; ``np.random.default_rng()`` if omitted.
     dtype : numpy dtype, default float64
         Precision of the parameters; inputs are converted to it.
-    input_grad : bool, default True
-        Whether ``backward`` computes and returns ``dX``. In a network's first
-        layer ``dX`` is the gradient with respect to the data, which training
-        never uses: ``input_grad=False`` skips it, a third of the layer's work
-        per training step (PyTorch skips it too: data needs no gradient), and
-        ``backward`` returns None.
-
     Shapes
     ------
     X: (N, D_in) -> Z: (N, D_out); ``weight.data``: (D_in, D_out);
@@ -61,12 +60,11 @@ class Linear(Module):
         init=initializers.xavier_uniform,
         rng=None,
         dtype=np.float64,
-        input_grad=True,
     ):
         super().__init__()
         check_count(in_features, owner="Linear", name="in_features")
         check_count(out_features, owner="Linear", name="out_features")
-        rng = np.random.default_rng() if rng is None else rng
+        rng = as_generator(rng, owner="Linear")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         shape = (self.in_features, self.out_features)
@@ -74,7 +72,6 @@ class Linear(Module):
         self.bias = (
             Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None
         )
-        self.input_grad = bool(input_grad)
         self.X = None
 
     def forward(self, X):
@@ -92,17 +89,20 @@ class Linear(Module):
         return Z
 
     def backward(self, dZ):
+        self.backward_parameters(dZ)
+        return dZ @ self.weight.data.T  # dX: (N, D_out) @ (D_out, D_in)
+
+    def backward_parameters(self, dZ):
+        """``dW`` and ``db`` only: in a network's first layer ``dX`` would be
+        the gradient of the data, which training never uses; skipping it saves
+        a third of the layer's work."""
         self._check_backward(self.X, dZ, self.out_features)
-        self.weight.grad += self.X.T @ dZ
+        self.weight.grad += self.X.T @ dZ  # (D_in, N) @ (N, D_out)
         if self.bias is not None:
             self.bias.grad += dZ.sum(axis=0)
-        if not self.input_grad:
-            return None
-        return dZ @ self.weight.data.T
 
     def extra_repr(self):
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
-            + ("" if self.input_grad else ", input_grad=False")
         )

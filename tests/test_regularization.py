@@ -79,7 +79,7 @@ def test_dropout_keeps_float32():
 
 @pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, float("nan"), "0.5", True])
 def test_dropout_bad_p(p):
-    message = r"Dropout: p must be a probability in \[0, 1\)"
+    message = r"Dropout: p must be a number in \[0, 1\)"
     with pytest.raises(ValueError, match=message):
         Dropout(p)
 
