@@ -158,8 +158,9 @@ def gradients(model):
 
 def test_backward_parameters_gives_the_gradients_of_backward_and_no_dX(rng):
     X, dA = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
-    full, trained = three_five_two(np.random.default_rng(1)), three_five_two(
-        np.random.default_rng(1)
+    full, trained = (
+        three_five_two(np.random.default_rng(1)),
+        three_five_two(np.random.default_rng(1)),
     )
     full(X), trained(X)
     assert full.backward(dA).shape == X.shape  # backward still returns dX
@@ -183,7 +184,9 @@ def test_backward_parameters_skips_leading_layers_and_reaches_nested_ones(rng):
     def build(seed):
         r = np.random.default_rng(seed)
         inner = nnkit.Sequential(nnkit.Linear(3, 4, rng=r), nnkit.Tanh())
-        return nnkit.Sequential(Doubling(), nnkit.ReLU(), inner, nnkit.Linear(4, 2, rng=r))
+        return nnkit.Sequential(
+            Doubling(), nnkit.ReLU(), inner, nnkit.Linear(4, 2, rng=r)
+        )
 
     X, dA = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
     full, trained = build(0), build(0)

@@ -242,8 +242,11 @@ def test_batchnorm_backward_errors():
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [(dict(num_features=0), "num_features"), (dict(num_features=3, momentum=1.5),
-     "momentum"), (dict(num_features=3, eps=0.0), "eps")],
+    [
+        (dict(num_features=0), "num_features"),
+        (dict(num_features=3, momentum=1.5), "momentum"),
+        (dict(num_features=3, eps=0.0), "eps"),
+    ],
 )
 def test_batchnorm_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=f"BatchNorm1d: {name}"):

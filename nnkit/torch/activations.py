@@ -141,7 +141,7 @@ class Sigmoid(_Elementwise):
 
     def backward(self, dA):
         self._check_backward(self.Z, dA)
-        return dA * self.A * (1.0 - self.A)
+        return dA * sigmoid_derivative(self.Z)
 
 
 class Tanh(_Elementwise):
@@ -153,7 +153,7 @@ class Tanh(_Elementwise):
 
     def backward(self, dA):
         self._check_backward(self.Z, dA)
-        return dA * (1.0 - self.A**2)
+        return dA * tanh_derivative(self.Z)
 
 
 class ReLU(_Elementwise):

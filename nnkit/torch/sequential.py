@@ -125,7 +125,11 @@ class Sequential(Module):
         print(f"Total parameters: {count_parameters(self):,}")
 
     def __repr__(self):
-        lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
+        # Indent nested reprs (a Sequential inside a Sequential) under their index.
+        lines = [
+            f"  ({i}): " + repr(layer).replace("\n", "\n  ")
+            for i, layer in enumerate(self.layers)
+        ]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
 
 
