@@ -2,8 +2,9 @@
 
 Each check raises a ``ValueError`` or ``TypeError`` whose message names the
 owner (the layer or function), the argument, what was expected, what was
-received and, where there is one, a hint. Keeping the wording here means
-every error in nnkit reads the same way.
+received and, where there is one, a hint. A layer passes itself as the owner:
+its repr is only written out when a message is, not on every forward pass.
+Keeping the wording here means every error in nnkit reads the same way.
 """
 
 import math

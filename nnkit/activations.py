@@ -92,7 +92,7 @@ class _Elementwise(Module):
         self.Z = None
 
     def _remember(self, Z):
-        Z = as_float_array(Z, owner=repr(self), name="Z")
+        Z = as_float_array(Z, owner=self, name="Z")
         self.Z = Z
         return Z
 

@@ -75,8 +75,8 @@ class Linear(Module):
         self.X = None
 
     def forward(self, X):
-        X = as_float_array(X, owner=repr(self), name="X", dtype=self.weight.data.dtype)
-        check_ndim(X, 2, owner=repr(self), name="X", layout=f"(N, {self.in_features})")
+        X = as_float_array(X, owner=self, name="X", dtype=self.weight.data.dtype)
+        check_ndim(X, 2, owner=self, name="X", layout=f"(N, {self.in_features})")
         if X.shape[1] != self.in_features:
             raise ValueError(
                 f"{self!r} expected X with {self.in_features} features "

@@ -64,7 +64,7 @@ class Dropout(Module):
         self.mask = None
 
     def forward(self, X):
-        X = as_float_array(X, owner=repr(self), name="X")
+        X = as_float_array(X, owner=self, name="X")
         if self.training:
             keep = self.rng.random(X.shape) >= self.p
             self.mask = keep.astype(X.dtype) / (1.0 - self.p)
@@ -142,8 +142,8 @@ class BatchNorm1d(Module):
 
     def forward(self, X):
         D = self.num_features
-        X = as_float_array(X, owner=repr(self), name="X", dtype=self.weight.data.dtype)
-        check_ndim(X, 2, owner=repr(self), name="X", layout=f"(N, {D})")
+        X = as_float_array(X, owner=self, name="X", dtype=self.weight.data.dtype)
+        check_ndim(X, 2, owner=self, name="X", layout=f"(N, {D})")
         if X.shape[1] != D:
             raise ValueError(
                 f"{self!r} expected X with {D} features (shape (N, {D})), "

@@ -93,7 +93,7 @@ class _Elementwise(Module):
         self.Z = None
 
     def _remember(self, Z):
-        Z = as_float_tensor(Z, owner=repr(self), name="Z")
+        Z = as_float_tensor(Z, owner=self, name="Z")
         self.Z = Z
         return Z
 

@@ -85,10 +85,8 @@ class Linear(Module):
 
     def forward(self, X):
         W = self.weight.data
-        X = as_float_tensor(
-            X, owner=repr(self), name="X", dtype=W.dtype, device=W.device
-        )
-        check_ndim(X, 2, owner=repr(self), name="X", layout=f"(N, {self.in_features})")
+        X = as_float_tensor(X, owner=self, name="X", dtype=W.dtype, device=W.device)
+        check_ndim(X, 2, owner=self, name="X", layout=f"(N, {self.in_features})")
         if X.shape[1] != self.in_features:
             raise ValueError(
                 f"{self!r} expected X with {self.in_features} features "

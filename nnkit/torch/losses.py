@@ -37,9 +37,9 @@ class Loss:
 
     def _inputs(self, y_pred, y_true):
         """Validate a pair of same-shape tensors and keep them for backward."""
-        y_pred = as_float_tensor(y_pred, owner=repr(self), name="y_pred")
-        y_true = _like(y_true, y_pred, owner=repr(self), name="y_true")
-        check_same_shape(y_pred, y_true, owner=repr(self))
+        y_pred = as_float_tensor(y_pred, owner=self, name="y_pred")
+        y_true = _like(y_true, y_pred, owner=self, name="y_true")
+        check_same_shape(y_pred, y_true, owner=self)
         if y_pred.numel() == 0:
             raise ValueError(
                 f"{self!r}: y_pred is empty (shape {shape_str(y_pred.shape)})."
@@ -218,7 +218,7 @@ class CrossEntropyLoss(Loss):
     """
 
     def forward(self, y_pred, y_true):
-        Z = as_float_tensor(y_pred, owner=repr(self), name="y_pred (logits)")
+        Z = as_float_tensor(y_pred, owner=self, name="y_pred (logits)")
         if Z.ndim != 2 or Z.shape[0] == 0 or Z.shape[1] < 2:
             raise ValueError(
                 f"{self!r}: expected logits y_pred of shape (N, C) with N >= 1 and "
@@ -256,7 +256,7 @@ class CrossEntropyLoss(Loss):
             Y = torch.zeros_like(Z)
             Y[torch.arange(N, device=Z.device), y] = 1.0
             return Y
-        Y = _like(y, Z, owner=repr(self), name="y_true")
+        Y = _like(y, Z, owner=self, name="y_true")
         if Y.shape != Z.shape:
             raise ValueError(
                 f"{self!r}: y_true must be labels of shape ({N},) or one-hot rows "

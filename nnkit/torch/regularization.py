@@ -71,7 +71,7 @@ class Dropout(Module):
         self.mask = None
 
     def forward(self, X):
-        X = as_float_tensor(X, owner=repr(self), name="X")
+        X = as_float_tensor(X, owner=self, name="X")
         if self.training:
             keep = self.rng.random(tuple(X.shape)) >= self.p
             keep = torch.as_tensor(keep, device=X.device)
@@ -157,9 +157,9 @@ class BatchNorm1d(Module):
         D = self.num_features
         gamma = self.weight.data
         X = as_float_tensor(
-            X, owner=repr(self), name="X", dtype=gamma.dtype, device=gamma.device
+            X, owner=self, name="X", dtype=gamma.dtype, device=gamma.device
         )
-        check_ndim(X, 2, owner=repr(self), name="X", layout=f"(N, {D})")
+        check_ndim(X, 2, owner=self, name="X", layout=f"(N, {D})")
         if X.shape[1] != D:
             raise ValueError(
                 f"{self!r} expected X with {D} features (shape (N, {D})), "

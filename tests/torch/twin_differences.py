@@ -46,8 +46,8 @@ TWIN_DIFFERENCES = {
     ],
     "linear.Linear.forward": [
         (
-            "X = as_float_tensor(X, owner=repr(self), name='X', dtype=self.weight.data.dtype)",
-            "W = self.weight.data\nX = as_float_tensor(X, owner=repr(self), name='X', dtype=W.dtype, device=W.device)",
+            "X = as_float_tensor(X, owner=self, name='X', dtype=self.weight.data.dtype)",
+            "W = self.weight.data\nX = as_float_tensor(X, owner=self, name='X', dtype=W.dtype, device=W.device)",
         ),
         ("Z = X @ self.weight.data", "Z = X @ W"),
     ],
@@ -94,8 +94,8 @@ TWIN_DIFFERENCES = {
             "    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:\n        raise TypeError(f'{self!r}: class labels y_true must be integers in [0, {C}), got dtype {y.dtype}. Use y.long(), or pass one-hot rows (N, C).')\n    low, high = (int(y.min()), int(y.max()))\n    if low < 0 or high >= C:\n        raise ValueError(f'{self!r}: class labels must lie in [0, {C}) for {C} logits per row, got labels in [{low}, {high}].')\n    Y = torch.zeros_like(Z)\n    Y[torch.arange(N, device=Z.device), y] = 1.0",
         ),
         (
-            "Y = as_float_tensor(y, owner=repr(self), name='y_true', dtype=dtype)\nif Y.shape != logits_shape:\n    raise ValueError(f'{self!r}: y_true must be labels of shape ({N},) or one-hot rows of shape {shape_str(logits_shape)}, got shape {shape_str(Y.shape)}.')",
-            "Y = _like(y, Z, owner=repr(self), name='y_true')\nif Y.shape != Z.shape:\n    raise ValueError(f'{self!r}: y_true must be labels of shape ({N},) or one-hot rows of shape {shape_str(Z.shape)}, got shape {shape_str(Y.shape)}.')",
+            "Y = as_float_tensor(y, owner=self, name='y_true', dtype=dtype)\nif Y.shape != logits_shape:\n    raise ValueError(f'{self!r}: y_true must be labels of shape ({N},) or one-hot rows of shape {shape_str(logits_shape)}, got shape {shape_str(Y.shape)}.')",
+            "Y = _like(y, Z, owner=self, name='y_true')\nif Y.shape != Z.shape:\n    raise ValueError(f'{self!r}: y_true must be labels of shape ({N},) or one-hot rows of shape {shape_str(Z.shape)}, got shape {shape_str(Y.shape)}.')",
         ),
     ],
     "losses.CrossEntropyLoss.forward": [
@@ -112,8 +112,8 @@ TWIN_DIFFERENCES = {
     ],
     "losses.Loss._inputs": [
         (
-            "y_true = as_float_tensor(y_true, owner=repr(self), name='y_true', dtype=y_pred.dtype)",
-            "y_true = _like(y_true, y_pred, owner=repr(self), name='y_true')",
+            "y_true = as_float_tensor(y_true, owner=self, name='y_true', dtype=y_pred.dtype)",
+            "y_true = _like(y_true, y_pred, owner=self, name='y_true')",
         ),
     ],
     "gradcheck.gradcheck": [
@@ -188,8 +188,8 @@ TWIN_DIFFERENCES = {
     ],
     "regularization.BatchNorm1d.forward": [
         (
-            "X = as_float_tensor(X, owner=repr(self), name='X', dtype=self.weight.data.dtype)",
-            "gamma = self.weight.data\nX = as_float_tensor(X, owner=repr(self), name='X', dtype=gamma.dtype, device=gamma.device)",
+            "X = as_float_tensor(X, owner=self, name='X', dtype=self.weight.data.dtype)",
+            "gamma = self.weight.data\nX = as_float_tensor(X, owner=self, name='X', dtype=gamma.dtype, device=gamma.device)",
         ),
         (
             "    mean, var = (X.mean(axis=0), X.var(axis=0))",
