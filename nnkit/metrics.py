@@ -129,7 +129,10 @@ def classification_accuracy(y_true, logits):
         y_pred = (_one_per_row(logits, name="logits") > 0).astype(np.int64)
     if y_true.ndim == 2 and y_true.shape[1] > 1:
         y_true = y_true.argmax(axis=1)  # one-hot rows back to labels
-    return accuracy(_one_per_row(y_true, name="y_true"), y_pred)
+    y_true, y_pred = _labels_pair(
+        _one_per_row(y_true, name="y_true"), y_pred, owner="classification_accuracy"
+    )
+    return float(np.mean(y_pred == y_true))
 
 
 def _one_per_row(values, *, name):

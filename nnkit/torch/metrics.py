@@ -1,16 +1,17 @@
 """The metric ``fit`` records for classifiers, for tensors: the mirror of
 ``nnkit.metrics.classification_accuracy`` (chapter 8).
 
-The classes are picked on the tensors' device; the labels are then checked and
-compared by ``nnkit.metrics.accuracy`` itself, so both packages validate them
-in the same words. The other metrics of ``nnkit.metrics`` take labels and
+The classes are picked on the tensors' device; the labels are then checked by
+the very function ``nnkit.metrics`` checks them with, so both packages
+validate them in the same words. The other metrics of ``nnkit.metrics`` take labels and
 scores as they are: pass them ``tensor.cpu().numpy()``.
 """
 
 import numpy as np
 import torch
 
-from nnkit.metrics import accuracy
+# The label checks of nnkit.metrics, shared so that both twins word them alike.
+from nnkit.metrics import _labels_pair
 from nnkit.torch._checks import as_float_tensor, shape_str
 
 
@@ -23,7 +24,7 @@ def classification_accuracy(y_true, logits):
     rows (N, C) or 0/1 targets (N, 1). It is the metric to give ``fit`` for a
     classifier trained with ``CrossEntropyLoss`` or ``BCEWithLogitsLoss``; for
     a network ending in ``Sigmoid`` (probabilities), threshold at 0.5 instead.
-    Labels are then checked as :func:`accuracy` checks them.
+    Labels are then checked as ``nnkit.metrics.accuracy`` checks them.
 
     >>> logits = torch.tensor([[3.0, 1.0, 0.0], [0.0, 1.0, 2.0]])
     >>> classification_accuracy(torch.tensor([0, 2]), logits)
@@ -39,7 +40,12 @@ def classification_accuracy(y_true, logits):
         y_pred = (_one_per_row(logits, name="logits") > 0).to(torch.int64)
     if y_true.ndim == 2 and y_true.shape[1] > 1:
         y_true = y_true.argmax(axis=1)  # one-hot rows back to labels
-    return accuracy(_one_per_row(y_true, name="y_true"), _as_numpy(y_pred))
+    y_true, y_pred = _labels_pair(
+        _one_per_row(y_true, name="y_true"),
+        _as_numpy(y_pred),
+        owner="classification_accuracy",
+    )
+    return float(np.mean(y_pred == y_true))
 
 
 def _as_numpy(values):

@@ -220,3 +220,96 @@ def test_elementwise_losses_accept_0d_predictions_like_torch(
     value = mirror(torch.tensor(y_pred), torch.tensor(y_true))
     assert value == pytest.approx(float(expected), abs=1e-12)
     np.testing.assert_allclose(arr(mirror.backward()), expected_grad, **TOL)
+
+
+# Constructors and functions that take an rng, in both twins.
+RNG_TAKERS = [
+    ("Linear", lambda rng: nnkit.Linear(3, 2, rng=rng)),
+    ("Linear", lambda rng: nt.Linear(3, 2, rng=rng)),
+    ("Dropout", lambda rng: nnkit.Dropout(0.5, rng=rng)),
+    ("Dropout", lambda rng: nt.Dropout(0.5, rng=rng)),
+    ("Perceptron", lambda rng: nnkit.Perceptron(2, rng=rng)),
+    ("gradcheck", lambda rng: nnkit.gradcheck(nnkit.ReLU(), np.ones((1, 2)), rng=rng)),
+    ("gradcheck", lambda rng: nt.gradcheck(nt.ReLU(), np.ones((1, 2)), rng=rng)),
+    ("two_moons", lambda rng: nnkit.data.two_moons(10, rng=rng)),
+]
+
+
+@pytest.mark.parametrize("owner, make", RNG_TAKERS)
+def test_an_int_seed_as_rng_is_a_clear_error_everywhere(owner, make):
+    # A seed is refused, not turned into a generator: two layers given the same
+    # seed would start from the same numbers.
+    with pytest.raises(TypeError) as info:
+        make(0)
+    assert str(info.value).startswith(
+        f"{owner}: rng must be a numpy.random.Generator, got int."
+    )
+    assert "np.random.default_rng(0)" in str(info.value)
+    make(np.random.default_rng(0))  # a Generator is accepted
+    make(None)  # and so is None
+
+
+RANGES = [
+    (lambda v: nnkit.Dropout(v), lambda v: nt.Dropout(v), "Dropout: p", "[0, 1)"),
+    (
+        lambda v: nnkit.BatchNorm1d(2, momentum=v),
+        lambda v: nt.BatchNorm1d(2, momentum=v),
+        "BatchNorm1d: momentum",
+        "[0, 1]",
+    ),
+    (
+        lambda v: nnkit.SGD([nnkit.Parameter(np.zeros(1))], lr=0.1, momentum=v),
+        lambda v: nt.SGD([nt.Parameter(np.zeros(1))], lr=0.1, momentum=v),
+        "SGD: momentum",
+        "[0, 1)",
+    ),
+]
+
+
+@pytest.mark.parametrize("make, make_mirror, name, interval", RANGES)
+@pytest.mark.parametrize("value", [-0.1, 1.5, float("nan"), True, "0.5"])
+def test_out_of_range_arguments_get_the_same_message_in_both_twins(
+    make, make_mirror, name, interval, value
+):
+    messages = []
+    for build in (make, make_mirror):
+        with pytest.raises(ValueError) as info:
+            build(value)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"{name} must be a number in {interval}, got ")
+
+
+@pytest.mark.parametrize(
+    "y_true, logits, error, match",
+    [
+        ([0, 1], np.zeros((3, 2)), ValueError, "y_true has 2 samples but y_pred has 3"),
+        ([0.5, 1.0], np.zeros((2, 2)), ValueError, "must hold class labels, got 0.5"),
+        ([0, 1], np.zeros((2, 2, 2)), ValueError, r"logits of shape \(N, C\)"),
+        ([[[0]], [[1]]], np.zeros((2, 2)), ValueError, r"y_true of shape \(N, C\)"),
+        ([0, 1], np.array([[np.nan, 0.0], [0.0, 1.0]]), ValueError, "NaN"),
+    ],
+)
+def test_classification_accuracy_validates_the_same_way_in_both_twins(
+    y_true, logits, error, match
+):
+    messages = []
+    for accuracy, to in (
+        (nnkit.classification_accuracy, np.asarray),
+        (nt.classification_accuracy, torch.tensor),
+    ):
+        with pytest.raises(error, match=match) as info:
+            accuracy(to(y_true), to(logits))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("classification_accuracy: ")
+
+
+def test_classification_accuracy_agrees_between_the_twins(rng):
+    logits, labels = rng.normal(size=(50, 4)), rng.integers(0, 4, size=50)
+    expected = float(np.mean(logits.argmax(axis=1) == labels))
+    assert nnkit.classification_accuracy(labels, logits) == expected
+    assert nt.classification_accuracy(torch.tensor(labels), torch.tensor(logits)) == (
+        expected
+    )
+    assert nt.classification_accuracy(labels, torch.tensor(logits)) == expected
