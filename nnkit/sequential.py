@@ -76,10 +76,10 @@ class Sequential(Module):
         gradient, but no gradient is computed for the network's input (the
         data), which nothing uses. Layers before the first one with parameters
         are skipped, and that one runs its own ``backward_parameters``."""
-        trained = [i for i, layer in enumerate(self.layers) if any(layer.parameters())]
-        if not trained:
+        with_parameters = (i for i, m in enumerate(self.layers) if any(m.parameters()))
+        first = next(with_parameters, None)
+        if first is None:
             return
-        first = trained[0]
         for layer in reversed(self.layers[first + 1 :]):
             dA = layer.backward(dA)
         self.layers[first].backward_parameters(dA)
