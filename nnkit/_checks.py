@@ -104,10 +104,13 @@ def check_positive(value, *, owner, name, allow_zero=False):
         )
 
 
-def check_count(value, *, owner, name):
-    """Raise unless ``value`` is a positive integer (a size or a count)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}.")
+def check_count(value, *, owner, name, allow_zero=False):
+    """Raise unless ``value`` is a positive integer (a size or a count), or an
+    integer >= 0 with ``allow_zero``."""
+    is_int = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    if not is_int or value < (0 if allow_zero else 1):
+        kind = "an integer >= 0" if allow_zero else "a positive integer"
+        raise ValueError(f"{owner}: {name} must be {kind}, got {value!r}.")
 
 
 def check_in_range(
@@ -136,7 +139,7 @@ def check_probability(value, *, owner, name, hint=""):
 
 
 def as_generator(rng, *, owner):
-    """Return ``rng`` if it is a Generator; ``None`` gives a fresh, unseeded one.
+    """Return ``rng``, a Generator; ``None`` gives a fresh, unseeded one.
 
     A fresh generator draws its seed from the operating system, so results
     differ from call to call; nothing ever touches NumPy's global random state.
@@ -145,7 +148,9 @@ def as_generator(rng, *, owner):
     """
     if rng is None:
         return np.random.default_rng()
-    if not isinstance(rng, np.random.Generator):
+    # Not only a Generator: nnkit.check hands Dropout a stand-in that replays
+    # fixed draws. A seed, the usual mistake, has no random() and is refused.
+    if not callable(getattr(rng, "random", None)):
         hint = (
             f" Create one with np.random.default_rng({rng}) and pass it to every "
             "layer, so each draws different numbers."

@@ -40,7 +40,8 @@ class Linear(Module):
     -----
     Batches are rows, so one matrix product handles all N samples. Backward:
     ``dW = X.T @ dZ``, ``db = dZ.sum(axis=0)``, ``dX = dZ @ W.T``; each is
-    a matrix product as large as the forward one.
+    a matrix product as large as the forward one. ``backward(dZ,
+    input_grad=False)``, which ``backward_parameters`` runs, skips ``dX``.
 
     Examples
     --------
@@ -88,18 +89,20 @@ class Linear(Module):
             Z += self.bias.data
         return Z
 
-    def backward(self, dZ):
-        self.backward_parameters(dZ)
+    def backward(self, dZ, *, input_grad=True):
+        self._check_backward(self.X, dZ, self.out_features)
+        self.weight.grad += self.X.T @ dZ  # dW: (D_in, N) @ (N, D_out)
+        if self.bias is not None:
+            self.bias.grad += dZ.sum(axis=0)  # db
+        if not input_grad:
+            return None
         return dZ @ self.weight.data.T  # dX: (N, D_out) @ (D_out, D_in)
 
     def backward_parameters(self, dZ):
-        """``dW`` and ``db`` only: in a network's first layer ``dX`` would be
-        the gradient of the data, which training never uses; skipping it saves
-        a third of the layer's work."""
-        self._check_backward(self.X, dZ, self.out_features)
-        self.weight.grad += self.X.T @ dZ  # (D_in, N) @ (N, D_out)
-        if self.bias is not None:
-            self.bias.grad += dZ.sum(axis=0)
+        """``backward`` without ``dX``: in a network's first layer ``dX`` is the
+        gradient of the data, which training never uses; skipping it saves a
+        third of the layer's work."""
+        self.backward(dZ, input_grad=False)
 
     def extra_repr(self):
         return (

@@ -162,7 +162,8 @@ def fit(
         model, loss_fn, optimizer, X, y, epochs, batch_size, validation_data,
         rng, metrics, early_stopping, max_grad_norm,
     )  # fmt: skip
-    for epoch in _epochs(epochs, progress, history):
+    bar = _progress_bar(epochs, progress, history)  # yields 1, 2, ..., epochs
+    for epoch in bar:
         model.train()
         totals = dict.fromkeys(["loss", *(m.__name__ for m in metrics)], 0.0)
         batches = _minibatches(X, y, batch_size, shuffle=shuffle, rng=rng)
@@ -199,7 +200,7 @@ def fit(
     return history
 
 
-def _epochs(epochs, progress, history):
+def _progress_bar(epochs, progress, history):
     """The epoch numbers 1, 2, ..., epochs, behind a progress bar (if asked for)
     that shows the last loss and val_loss of ``history``."""
     # Pass disable only to turn the bar off: an explicit disable=False would
@@ -213,6 +214,7 @@ def _epochs(epochs, progress, history):
 
 
 def _check_loss(loss):
+    """A loss of NaN or infinity means training diverged: stop it."""
     if not math.isfinite(loss):
         raise NonFiniteError(f"The loss is {loss}.")
 
@@ -265,14 +267,8 @@ def _checked_fit_arguments(
     metrics, names = _metrics_and_names(metrics, validation_data, early_stopping)
     if early_stopping is not None:
         early_stopping.reset()
-    return (
-        X,
-        y,
-        validation_data,
-        metrics,
-        as_generator(rng, owner="fit"),
-        History(names),
-    )
+    rng = as_generator(rng, owner="fit")
+    return X, y, validation_data, metrics, rng, History(names)
 
 
 def _finite_pair(X, y, *, owner, device, dtype):

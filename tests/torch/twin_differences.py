@@ -202,12 +202,6 @@ TWIN_DIFFERENCES = {
             "    keep = self.rng.random(tuple(X.shape)) >= self.p\n    keep = torch.as_tensor(keep, device=X.device)",
         ),
     ],
-    "early_stopping.EarlyStopping.__init__": [
-        (
-            "is_int = isinstance(patience, (int, torch.integer))",
-            "is_int = isinstance(patience, (int, np.integer))",
-        ),
-    ],
     "early_stopping.EarlyStopping.restore": [
         ("        torch.copyto(p.data, best)", "        p.data.copy_(best)"),
     ],
