@@ -99,7 +99,7 @@ class Module:
         nothing at all for a module without parameters; ``Linear`` and
         ``Sequential`` override it to skip the work.
         """
-        if any(True for _ in self.parameters()):
+        if any(self.parameters()):  # is there at least one Parameter?
             self.backward(dA)
 
     def children(self):
