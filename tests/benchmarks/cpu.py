@@ -193,6 +193,10 @@ def workload_a(threads, repeats):
         "matmul_gflops": matmul,
         "nnkit_gflops": nnkit_gflops,
         "flop_fraction": nnkit_gflops / matmul,
+        "fractions": {
+            name: SAMPLES * FLOPS_PER_SAMPLE / seconds / 1e9 / matmul
+            for name, seconds in best.items()
+        },
         "nnkit_gflops_counting_6_per_weight": 6
         * SAMPLES
         * WEIGHTS
@@ -343,6 +347,15 @@ def report(r):
         f"products done; counting 6 per weight ({6 * WEIGHTS / 1e6:.3f} MFLOP), "
         f"nnkit's rate would read {rates} GFLOP/s."
     )
+    # The same count for all three: how close each gets to the matmul rate,
+    # which a whole epoch (data streamed from memory, element-wise work between
+    # the products) cannot reach.
+    others = "; ".join(
+        f"{a['threads']} thread(s): "
+        + ", ".join(f"{name} {f:.0%}" for name, f in a["fractions"].items())
+        for a in r["workload_a"]
+    )
+    print(f"Fraction of the matmul rate by the same count: {others}.")
     b = r["workload_b"]
     print(
         f"\nWorkload B: digits, {'-'.join(map(str, DIGITS_SIZES))} ReLU MLP, Adam, "
