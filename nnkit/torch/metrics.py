@@ -10,9 +10,10 @@ scores as they are: pass them ``tensor.cpu().numpy()``.
 import numpy as np
 import torch
 
-# The label checks of nnkit.metrics, shared so that both twins word them alike.
-from nnkit.metrics import _labels_pair
-from nnkit.torch._checks import as_float_tensor, shape_str
+# The shape and label checks of nnkit.metrics: they read only shapes and
+# NumPy labels, and sharing them makes both twins word their errors alike.
+from nnkit.metrics import _labels_pair, _one_per_row
+from nnkit.torch._checks import as_float_tensor
 
 
 def classification_accuracy(y_true, logits):
@@ -53,15 +54,3 @@ def _as_numpy(values):
     if isinstance(values, torch.Tensor):
         return values.detach().cpu().numpy()
     return np.asarray(values)
-
-
-def _one_per_row(values, *, name):
-    """``values`` of shape (N, 1) or (N,) as shape (N,)."""
-    if values.ndim == 2 and values.shape[1] == 1:
-        return values[:, 0]
-    if values.ndim != 1:
-        raise ValueError(
-            f"classification_accuracy: expected {name} of shape (N, C), (N, 1) or "
-            f"(N,), got shape {shape_str(values.shape)}."
-        )
-    return values
