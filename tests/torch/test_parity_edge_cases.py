@@ -232,6 +232,8 @@ RNG_TAKERS = [
     ("gradcheck", lambda rng: nnkit.gradcheck(nnkit.ReLU(), np.ones((1, 2)), rng=rng)),
     ("gradcheck", lambda rng: nt.gradcheck(nt.ReLU(), np.ones((1, 2)), rng=rng)),
     ("two_moons", lambda rng: nnkit.data.two_moons(10, rng=rng)),
+    ("xavier_uniform", lambda rng: nnkit.init.xavier_uniform((3, 2), rng=rng)),
+    ("he_normal", lambda rng: nt.init.he_normal((3, 2), rng=rng)),
 ]
 
 
