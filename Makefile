@@ -52,6 +52,7 @@ book: $(STAMP)
 
 test: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/ruff check nnkit tests book/_tools book/_ext
+	$(BIN)/ruff format --check nnkit tests book/_tools book/_ext
 	$(BIN)/python book/_tools/check_notebooks.py
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests nnkit
 	$(BIN)/python -m pytest -p no:python -n 2 --dist loadscope --nbval --nbval-current-env \
@@ -59,6 +60,7 @@ test: $(STAMP) $(BROWSER_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check nnkit tests book/_tools book/_ext
+	$(BIN)/ruff format --check nnkit tests book/_tools book/_ext
 
 # Regenerate every notebook's stored outputs in the locked environment.
 # Pass NB=book/some.ipynb to regenerate one.

@@ -51,12 +51,13 @@ from nnkit.losses import (
     Loss,
     MSELoss,
 )
+from nnkit.metrics import classification_accuracy
 from nnkit.module import Module, Parameter
 from nnkit.optim import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
 from nnkit.perceptron import Perceptron
 from nnkit.regularization import BatchNorm1d, Dropout, L1Penalty, L2Penalty
 from nnkit.sequential import Sequential, count_parameters
-from nnkit.training import History, classification_accuracy, evaluate, fit
+from nnkit.training import History, evaluate, fit
 
 __version__ = "0.1.0"
 

@@ -2,8 +2,9 @@
 
 Each check raises a ``ValueError`` or ``TypeError`` whose message names the
 owner (the layer or function), the argument, what was expected, what was
-received and, where there is one, a hint. Keeping the wording here means
-every error in nnkit reads the same way.
+received and, where there is one, a hint. A layer passes itself as the owner:
+its repr is only written out when a message is, not on every forward pass.
+Keeping the wording here means every error in nnkit reads the same way.
 """
 
 import math
@@ -103,7 +104,61 @@ def check_positive(value, *, owner, name, allow_zero=False):
         )
 
 
-def check_count(value, *, owner, name):
-    """Raise unless ``value`` is a positive integer (a size or a count)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}.")
+def check_count(value, *, owner, name, allow_zero=False):
+    """Raise unless ``value`` is a positive integer (a size or a count), or an
+    integer >= 0 with ``allow_zero``."""
+    is_int = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    if not is_int or value < (0 if allow_zero else 1):
+        kind = "an integer >= 0" if allow_zero else "a positive integer"
+        raise ValueError(f"{owner}: {name} must be {kind}, got {value!r}.")
+
+
+def check_in_range(
+    value, *, owner, name, low, high, include_low=True, include_high=False, hint=""
+):
+    """Raise unless ``value`` is a real number between ``low`` and ``high``
+    (by default ``low <= value < high``): a probability, a decay rate, a fraction."""
+    is_number = isinstance(value, (int, float, np.integer, np.floating))
+    ok = is_number and not isinstance(value, bool)
+    ok = ok and (low <= value if include_low else low < value)
+    ok = ok and (value <= high if include_high else value < high)
+    if not ok:
+        left, right = "[" if include_low else "(", "]" if include_high else ")"
+        interval = f"{left}{low}, {high}{right}"
+        raise ValueError(
+            f"{owner}: {name} must be a number in {interval}, got {value!r}."
+            + (f" {hint}" if hint else "")
+        )
+
+
+def check_probability(value, *, owner, name, hint=""):
+    """Raise unless ``value`` is a probability, a number in [0, 1]."""
+    check_in_range(
+        value, owner=owner, name=name, low=0, high=1, include_high=True, hint=hint
+    )
+
+
+def as_generator(rng, *, owner):
+    """Return ``rng``, a Generator; ``None`` gives a fresh, unseeded one.
+
+    A fresh generator draws its seed from the operating system, so results
+    differ from call to call; nothing ever touches NumPy's global random state.
+    A seed is refused rather than turned into a generator: two layers given
+    the same seed would start with the same random numbers.
+    """
+    if rng is None:
+        return np.random.default_rng()
+    # Not only a Generator: nnkit.check hands Dropout a stand-in that replays
+    # fixed draws. A seed, the usual mistake, has no random() and is refused.
+    if not callable(getattr(rng, "random", None)):
+        hint = (
+            f" Create one with np.random.default_rng({rng}) and pass it to every "
+            "layer, so each draws different numbers."
+            if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)
+            else " Create one with np.random.default_rng(seed)."
+        )
+        raise TypeError(
+            f"{owner}: rng must be a numpy.random.Generator, got "
+            f"{type(rng).__name__}.{hint}"
+        )
+    return rng

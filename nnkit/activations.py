@@ -78,6 +78,8 @@ def softmax(Z):
     >>> softmax(np.array([[1000.0, 1000.0]]))
     array([[0.5, 0.5]])
     """
+    if Z.shape[-1] == 0:  # rows of no entries: nothing to normalise (as in torch)
+        return Z.copy()
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
     return E / E.sum(axis=-1, keepdims=True)
 
@@ -90,7 +92,7 @@ class _Elementwise(Module):
         self.Z = None
 
     def _remember(self, Z):
-        Z = as_float_array(Z, owner=repr(self), name="Z")
+        Z = as_float_array(Z, owner=self, name="Z")
         self.Z = Z
         return Z
 
@@ -138,7 +140,7 @@ class Sigmoid(_Elementwise):
 
     def backward(self, dA):
         self._check_backward(self.Z, dA)
-        return dA * self.A * (1.0 - self.A)
+        return dA * sigmoid_derivative(self.Z)
 
 
 class Tanh(_Elementwise):
@@ -150,7 +152,7 @@ class Tanh(_Elementwise):
 
     def backward(self, dA):
         self._check_backward(self.Z, dA)
-        return dA * (1.0 - self.A**2)
+        return dA * tanh_derivative(self.Z)
 
 
 class ReLU(_Elementwise):
@@ -204,7 +206,13 @@ class Softmax(_Elementwise):
     """
 
     def forward(self, Z):
-        self.A = softmax(self._remember(Z))
+        Z = self._remember(Z)
+        if Z.ndim == 0:
+            raise ValueError(
+                f"{self!r}: expected Z with at least one axis (softmax normalises "
+                "along the last one), got a 0-d value. Use Z.reshape(1, -1)."
+            )
+        self.A = softmax(Z)
         return self.A
 
     def backward(self, dA):

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from nnkit._checks import check_positive
+from nnkit._checks import check_count, check_positive
 
 
 class EarlyStopping:
@@ -55,11 +55,7 @@ class EarlyStopping:
                 f"EarlyStopping: monitor must be a History name such as "
                 f'"val_loss", got {monitor!r}.'
             )
-        is_int = isinstance(patience, (int, np.integer))
-        if not is_int or isinstance(patience, bool) or patience < 0:
-            raise ValueError(
-                f"EarlyStopping: patience must be an integer >= 0, got {patience!r}."
-            )
+        check_count(patience, owner="EarlyStopping", name="patience", allow_zero=True)
         check_positive(
             min_delta, owner="EarlyStopping", name="min_delta", allow_zero=True
         )

@@ -12,7 +12,7 @@ sigmoid layers (``Var(W) = 2 / (fan_in + fan_out)``); He/Kaiming doubles it
 
 import numpy as np
 
-from nnkit._checks import shape_str
+from nnkit._checks import as_generator, shape_str
 
 
 def _fans(shape):
@@ -39,6 +39,7 @@ def normal(shape, *, rng, std=0.01, dtype=np.float64):
     >>> normal((100, 100), rng=np.random.default_rng(0)).std().round(3)
     np.float64(0.01)
     """
+    rng = as_generator(rng, owner="normal")
     return (std * rng.standard_normal(shape)).astype(dtype)
 
 
@@ -49,6 +50,7 @@ def xavier_uniform(shape, *, rng, dtype=np.float64):
     >>> bool(abs(W.var() - 2 / 500) < 1e-4)
     True
     """
+    rng = as_generator(rng, owner="xavier_uniform")
     fan_in, fan_out = _fans(shape)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
@@ -56,6 +58,7 @@ def xavier_uniform(shape, *, rng, dtype=np.float64):
 
 def xavier_normal(shape, *, rng, dtype=np.float64):
     """Glorot/Xavier normal: ``W ~ N(0, 2 / (fan_in + fan_out))``."""
+    rng = as_generator(rng, owner="xavier_normal")
     fan_in, fan_out = _fans(shape)
     std = np.sqrt(2.0 / (fan_in + fan_out))
     return (std * rng.standard_normal(shape)).astype(dtype)
@@ -68,6 +71,7 @@ def he_uniform(shape, *, rng, dtype=np.float64):
     >>> bool(abs(W.var() - 2 / 400) < 1e-4)
     True
     """
+    rng = as_generator(rng, owner="he_uniform")
     fan_in, _ = _fans(shape)
     limit = np.sqrt(6.0 / fan_in)
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
@@ -75,6 +79,7 @@ def he_uniform(shape, *, rng, dtype=np.float64):
 
 def he_normal(shape, *, rng, dtype=np.float64):
     """He/Kaiming normal: ``W ~ N(0, 2 / fan_in)``."""
+    rng = as_generator(rng, owner="he_normal")
     fan_in, _ = _fans(shape)
     std = np.sqrt(2.0 / fan_in)
     return (std * rng.standard_normal(shape)).astype(dtype)

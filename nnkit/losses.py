@@ -28,11 +28,9 @@ class Loss:
 
     def _inputs(self, y_pred, y_true):
         """Validate a pair of same-shape arrays and keep them for backward."""
-        y_pred = as_float_array(y_pred, owner=repr(self), name="y_pred")
-        y_true = as_float_array(
-            y_true, owner=repr(self), name="y_true", dtype=y_pred.dtype
-        )
-        check_same_shape(y_pred, y_true, owner=repr(self))
+        y_pred = as_float_array(y_pred, owner=self, name="y_pred")
+        y_true = as_float_array(y_true, owner=self, name="y_true", dtype=y_pred.dtype)
+        check_same_shape(y_pred, y_true, owner=self)
         if y_pred.size == 0:
             raise ValueError(
                 f"{self!r}: y_pred is empty (shape {shape_str(y_pred.shape)})."
@@ -186,7 +184,10 @@ class CrossEntropyLoss(Loss):
     cross-entropy) or one row of class probabilities per sample, shape (N, C)
     (one-hot targets). ``L = -mean_n sum_c Y[n, c] * log_softmax(Z)[n, c]``.
 
-    Gradient: ``(P - Y) / N`` with ``P = softmax(Z)``. The log-softmax is
+    Gradient: ``(P * Y.sum(axis=1, keepdims=True) - Y) / N`` with
+    ``P = softmax(Z)``: ``(P - Y) / N`` when every row of ``Y`` sums to 1
+    (labels, one-hot rows, distributions), and still exact, as in PyTorch,
+    for soft targets that do not sum to 1. The log-softmax is
     computed as ``Z - max - log(sum(exp(Z - max)))``, which never overflows;
     ``P`` comes from the same exponentials, so forward keeps it for backward.
 
@@ -196,7 +197,7 @@ class CrossEntropyLoss(Loss):
     """
 
     def forward(self, y_pred, y_true):
-        Z = as_float_array(y_pred, owner=repr(self), name="y_pred (logits)")
+        Z = as_float_array(y_pred, owner=self, name="y_pred (logits)")
         if Z.ndim != 2 or Z.shape[0] == 0 or Z.shape[1] < 2:
             raise ValueError(
                 f"{self!r}: expected logits y_pred of shape (N, C) with N >= 1 and "
@@ -233,7 +234,7 @@ class CrossEntropyLoss(Loss):
             Y = np.zeros(logits_shape, dtype=dtype)
             Y[np.arange(N), y] = 1.0
             return Y
-        Y = as_float_array(y, owner=repr(self), name="y_true", dtype=dtype)
+        Y = as_float_array(y, owner=self, name="y_true", dtype=dtype)
         if Y.shape != logits_shape:
             raise ValueError(
                 f"{self!r}: y_true must be labels of shape ({N},) or one-hot rows "
@@ -243,4 +244,6 @@ class CrossEntropyLoss(Loss):
 
     def backward(self):
         self._check_forward_done()
-        return (self.P - self.Y) / len(self.P)
+        # Each row's loss is -sum_c Y_c * log P_c, whose gradient is
+        # P * sum_c Y_c - Y: (P - Y) when the row of Y sums to 1.
+        return (self.P * self.Y.sum(axis=1, keepdims=True) - self.Y) / len(self.P)

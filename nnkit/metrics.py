@@ -105,6 +105,48 @@ def accuracy(y_true, y_pred):
     return float(np.mean(y_true == y_pred))
 
 
+def classification_accuracy(y_true, logits):
+    """Accuracy of the classes picked by the logits: ``mean(predicted == y_true)``.
+
+    The predicted class is ``logits.argmax(axis=1)`` for logits of shape
+    (N, C), and ``logits > 0`` (that is ``sigmoid(z) > 0.5``) for one logit
+    per sample, shape (N, 1) or (N,). ``y_true`` holds labels (N,), one-hot
+    rows (N, C) or 0/1 targets (N, 1). It is the metric to give ``fit`` for a
+    classifier trained with ``CrossEntropyLoss`` or ``BCEWithLogitsLoss``; for
+    a network ending in ``Sigmoid`` (probabilities), threshold at 0.5 instead.
+    Labels are then checked as :func:`accuracy` checks them.
+
+    >>> classification_accuracy([0, 2], np.array([[3.0, 1.0, 0.0], [0.0, 1.0, 2.0]]))
+    1.0
+    >>> classification_accuracy([1, 0, 0], np.array([[2.0], [-1.0], [0.5]]))
+    0.6666666666666666
+    """
+    logits = as_float_array(logits, owner="classification_accuracy", name="logits")
+    y_true = np.asarray(y_true)
+    if logits.ndim == 2 and logits.shape[1] > 1:
+        y_pred = logits.argmax(axis=1)
+    else:
+        y_pred = (_one_per_row(logits, name="logits") > 0).astype(np.int64)
+    if y_true.ndim == 2 and y_true.shape[1] > 1:
+        y_true = y_true.argmax(axis=1)  # one-hot rows back to labels
+    y_true, y_pred = _labels_pair(
+        _one_per_row(y_true, name="y_true"), y_pred, owner="classification_accuracy"
+    )
+    return float(np.mean(y_pred == y_true))
+
+
+def _one_per_row(values, *, name):
+    """``values`` of shape (N, 1) or (N,) as shape (N,)."""
+    if values.ndim == 2 and values.shape[1] == 1:
+        return values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(
+            f"classification_accuracy: expected {name} of shape (N, C), (N, 1) or "
+            f"(N,), got shape {shape_str(values.shape)}."
+        )
+    return values
+
+
 def confusion_matrix(y_true, y_pred, *, labels=None):
     """Pair counts: ``M[i, j] = number of n with y_true[n] = c_i, y_pred[n] = c_j``.
 
@@ -177,8 +219,13 @@ def _class_counts(owner, y_true, y_pred, average, pos_label, zero_division):
     fp = M.sum(axis=0) - tp  # predicted as the class, truly another one
     fn = M.sum(axis=1) - tp  # truly the class, predicted as another one
     if average == "binary":
-        _check_binary(classes, pos_label, owner=owner, hint="average='binary' scores "
-                      "pos_label only; use average='macro', 'micro' or 'weighted'.")
+        _check_binary(
+            classes,
+            pos_label,
+            owner=owner,
+            hint="average='binary' scores "
+            "pos_label only; use average='macro', 'micro' or 'weighted'.",
+        )
         # A pos_label absent from both y_true and y_pred selects nothing: counts 0.
         is_pos = classes == pos_label
         tp, fp, fn = (np.array([count[is_pos].sum()]) for count in (tp, fp, fn))
@@ -189,22 +236,23 @@ def _class_counts(owner, y_true, y_pred, average, pos_label, zero_division):
     return classes, tp, fp, fn
 
 
-def _ratio(owner, numerator, denominator, *, support, classes, average,
-           zero_division, why):
-    """``numerator / denominator`` per class, then averaged as ``average`` asks.
-
-    Where the denominator is 0 the metric is undefined: it becomes
-    ``zero_division``, with a warning naming the classes. ``support`` (the
-    number of true samples per class) weighs the ``"weighted"`` mean.
-    """
-    undefined = denominator == 0
+def _undefined_to(zero_division, score, classes, *, owner, why):
+    """``score`` with its NaN entries (0 / 0: the metric is undefined for those
+    classes) replaced by ``zero_division``, with a warning naming the classes."""
+    undefined = np.isnan(score)
     if undefined.any():
         warnings.warn(
             f"{owner} is ill-defined for class(es) {classes[undefined].tolist()}: "
             f"{why}; set to {zero_division}. Pass zero_division to choose the value.",
-            UndefinedMetricWarning, stacklevel=3,
+            UndefinedMetricWarning,
+            stacklevel=3,
         )
-    score = np.where(undefined, zero_division, numerator / np.maximum(denominator, 1))
+    return np.where(undefined, zero_division, score)
+
+
+def _average(score, *, support, average):
+    """The per-class ``score`` averaged as ``average`` asks (None: kept per class);
+    ``support``, the number of true samples per class, weighs ``"weighted"``."""
     if average is None:
         return score
     # zero_division=np.nan leaves those classes out of the mean, as in scikit-learn.
@@ -243,11 +291,15 @@ def precision(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.
     >>> precision([0, 1, 1, 0], [1, 1, 1, 0])
     0.6666666666666666
     """
-    classes, tp, fp, fn = _class_counts("precision", y_true, y_pred, average,
-                                        pos_label, zero_division)
-    return _ratio("precision", tp, tp + fp, support=tp + fn, classes=classes,
-                  average=average, zero_division=zero_division,
-                  why="no sample was predicted as it (TP + FP = 0)")
+    owner = "precision"
+    classes, tp, fp, fn = _class_counts(
+        owner, y_true, y_pred, average, pos_label, zero_division
+    )
+    with np.errstate(invalid="ignore"):  # 0 / 0 gives NaN: undefined, see below
+        score = tp / (tp + fp)
+    why = "no sample was predicted as it (TP + FP = 0)"
+    score = _undefined_to(zero_division, score, classes, owner=owner, why=why)
+    return _average(score, support=tp + fn, average=average)
 
 
 def recall(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0):
@@ -259,11 +311,15 @@ def recall(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0):
     >>> recall([0, 1, 2, 2], [0, 2, 2, 2], average=None)
     array([1., 0., 1.])
     """
-    classes, tp, fp, fn = _class_counts("recall", y_true, y_pred, average,
-                                        pos_label, zero_division)
-    return _ratio("recall", tp, tp + fn, support=tp + fn, classes=classes,
-                  average=average, zero_division=zero_division,
-                  why="it never occurs in y_true (TP + FN = 0)")
+    owner = "recall"
+    classes, tp, fp, fn = _class_counts(
+        owner, y_true, y_pred, average, pos_label, zero_division
+    )
+    with np.errstate(invalid="ignore"):  # 0 / 0 gives NaN: undefined, see below
+        score = tp / (tp + fn)
+    why = "it never occurs in y_true (TP + FN = 0)"
+    score = _undefined_to(zero_division, score, classes, owner=owner, why=why)
+    return _average(score, support=tp + fn, average=average)
 
 
 def f1_score(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0):
@@ -275,11 +331,15 @@ def f1_score(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0
     >>> round(f1_score([0, 1, 2, 2], [0, 2, 2, 2], average="macro"), 4)
     0.6
     """
-    classes, tp, fp, fn = _class_counts("f1_score", y_true, y_pred, average,
-                                        pos_label, zero_division)
-    return _ratio("f1_score", 2 * tp, 2 * tp + fp + fn, support=tp + fn,
-                  classes=classes, average=average, zero_division=zero_division,
-                  why="it occurs in neither y_true nor y_pred")
+    owner = "f1_score"
+    classes, tp, fp, fn = _class_counts(
+        owner, y_true, y_pred, average, pos_label, zero_division
+    )
+    with np.errstate(invalid="ignore"):  # 0 / 0 gives NaN: undefined, see below
+        score = 2 * tp / (2 * tp + fp + fn)
+    why = "it occurs in neither y_true nor y_pred"
+    score = _undefined_to(zero_division, score, classes, owner=owner, why=why)
+    return _average(score, support=tp + fn, average=average)
 
 
 def _scores_pair(y_true, y_score, *, owner):
@@ -300,7 +360,9 @@ def _rate(counts, *, name, missing):
     if counts[-1] == 0:
         warnings.warn(
             f"roc_curve: y_true has no {missing} samples, so the {name} divides by "
-            "zero; it is set to NaN.", UndefinedMetricWarning, stacklevel=3,
+            "zero; it is set to NaN.",
+            UndefinedMetricWarning,
+            stacklevel=3,
         )
         return np.full(len(counts), np.nan)
     return counts / counts[-1]
@@ -338,8 +400,9 @@ def roc_curve(y_true, y_score, *, pos_label=1):
     (array([0. , 0. , 0.5, 0.5, 1. ]), array([0. , 0.5, 0.5, 1. , 1. ]))
     """
     y_true, y_score = _scores_pair(y_true, y_score, owner="roc_curve")
-    _check_binary(np.unique(y_true), pos_label, owner="roc_curve",
-                  hint=_NOT_BINARY_HINT)
+    _check_binary(
+        np.unique(y_true), pos_label, owner="roc_curve", hint=_NOT_BINARY_HINT
+    )
     # Sort by decreasing score: lowering the threshold then admits samples in order.
     order = np.argsort(-y_score, kind="stable")
     score, positive = y_score[order], y_true[order] == pos_label

@@ -6,6 +6,17 @@ of the computation: ``forward`` maps an input batch to an output batch and
 remembers what it needs, ``backward`` takes the gradient of the loss with
 respect to the output and returns the gradient with respect to the input,
 adding the gradients of its own parameters to their ``.grad`` on the way.
+
+Three kinds of object have a ``backward``, each shaped by where it sits:
+
+- ``Module.backward(dA)`` is a link in the chain: it receives dL/d(output) and
+  returns dL/d(input). ``backward_parameters(dA)`` does the same work but
+  returns nothing, for the first module of a network, whose input is the data.
+- ``Loss.backward()`` starts the chain: a loss is the end of the network, so
+  nothing comes from above it; it returns dL/dy_pred.
+- A penalty's ``backward(parameters)`` (``L2Penalty``) adds to ``p.grad``
+  directly: it is a function of the parameters themselves, not of an input,
+  so it has no input gradient to return.
 """
 
 import numpy as np
@@ -67,6 +78,19 @@ class Module:
 
     def backward(self, dA):
         raise NotImplementedError(f"{type(self).__name__} must implement backward(dA).")
+
+    def backward_parameters(self, dA):
+        """Backward for training: add this module's parameter gradients to their
+        ``.grad``, and skip ``dX``, which nothing will use; returns None.
+
+        ``fit`` calls it on the model, because the gradient with respect to the
+        data is never used (autograd skips it too: data does not require a
+        gradient). This default runs ``backward`` and drops ``dX``, and does
+        nothing at all for a module without parameters; ``Linear`` and
+        ``Sequential`` override it to skip the work.
+        """
+        if any(self.parameters()):  # is there at least one Parameter?
+            self.backward(dA)
 
     def children(self):
         """The modules stored directly on this one (attributes or lists of them)."""

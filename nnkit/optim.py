@@ -17,7 +17,7 @@ with ``self.params``, each array of its parameter's shape and dtype.
 
 import numpy as np
 
-from nnkit._checks import check_positive
+from nnkit._checks import check_in_range, check_positive
 from nnkit.module import Parameter
 
 
@@ -47,12 +47,8 @@ def _parameter_list(params, *, owner):
 
 def _check_decay_rate(value, *, owner, name):
     """Raise unless ``0 <= value < 1``, the range of momentum, alpha and betas."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and 0 <= value < 1
-    if not ok:
-        raise ValueError(
-            f"{owner}: {name} must be a number in [0, 1), got {value!r}. "
-            "Typical values are 0.9 to 0.999."
-        )
+    hint = "Typical values are 0.9 to 0.999."
+    check_in_range(value, owner=owner, name=name, low=0, high=1, hint=hint)
 
 
 class Optimizer:
@@ -232,9 +228,7 @@ class Adam(Optimizer):
     array([0.9, 0.9])
     """
 
-    def __init__(
-        self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0
-    ):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be (beta1, beta2), got {betas!r}.")

@@ -16,6 +16,7 @@ import numpy as np
 
 from nnkit._checks import (
     as_float_array,
+    as_generator,
     check_count,
     check_ndim,
     check_positive,
@@ -80,14 +81,10 @@ class Perceptron:
     def __init__(self, n_features, *, lr=1.0, rng=None):
         check_count(n_features, owner="Perceptron", name="n_features")
         check_positive(lr, owner="Perceptron", name="lr")
-        if rng is not None and not isinstance(rng, np.random.Generator):
-            raise TypeError(
-                f"Perceptron: rng must be a numpy.random.Generator or None, got "
-                f"{type(rng).__name__}. Create one with np.random.default_rng(seed)."
-            )
         self.n_features = int(n_features)
         self.lr = lr
-        self.rng = rng
+        # None: visit the samples in their given order, epoch after epoch.
+        self.rng = None if rng is None else as_generator(rng, owner="Perceptron")
         self.weight = np.zeros(self.n_features)
         self.bias = 0.0
 

@@ -10,9 +10,12 @@ import numpy as np
 
 from nnkit._checks import (
     as_float_array,
+    as_generator,
     check_count,
+    check_in_range,
     check_ndim,
     check_positive,
+    check_probability,
     shape_str,
 )
 from nnkit.module import Module, Parameter
@@ -54,18 +57,14 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, *, rng=None):
         super().__init__()
-        is_number = isinstance(p, (int, float, np.integer, np.floating))
-        if isinstance(p, bool) or not is_number or not 0 <= p < 1:
-            raise ValueError(
-                f"Dropout: p must be a probability in [0, 1), got {p!r}. p is the "
-                "chance of dropping each unit; p=0 turns dropout off."
-            )
+        hint = "p is the chance of dropping each unit; p=0 turns dropout off."
+        check_in_range(p, owner="Dropout", name="p", low=0, high=1, hint=hint)
         self.p = float(p)
-        self.rng = np.random.default_rng() if rng is None else rng
+        self.rng = as_generator(rng, owner="Dropout")
         self.mask = None
 
     def forward(self, X):
-        X = as_float_array(X, owner=repr(self), name="X")
+        X = as_float_array(X, owner=self, name="X")
         if self.training:
             keep = self.rng.random(X.shape) >= self.p
             self.mask = keep.astype(X.dtype) / (1.0 - self.p)
@@ -128,11 +127,7 @@ class BatchNorm1d(Module):
     def __init__(self, num_features, momentum=0.1, eps=1e-5, *, dtype=np.float64):
         super().__init__()
         check_count(num_features, owner="BatchNorm1d", name="num_features")
-        is_number = isinstance(momentum, (int, float, np.integer, np.floating))
-        if isinstance(momentum, bool) or not is_number or not 0 <= momentum <= 1:
-            raise ValueError(
-                f"BatchNorm1d: momentum must be a number in [0, 1], got {momentum!r}."
-            )
+        check_probability(momentum, owner="BatchNorm1d", name="momentum")
         check_positive(eps, owner="BatchNorm1d", name="eps")
         self.num_features = int(num_features)
         # BatchNorm keeps the width, but setting both lets Sequential check sizes.
@@ -147,8 +142,8 @@ class BatchNorm1d(Module):
 
     def forward(self, X):
         D = self.num_features
-        X = as_float_array(X, owner=repr(self), name="X", dtype=self.weight.data.dtype)
-        check_ndim(X, 2, owner=repr(self), name="X", layout=f"(N, {D})")
+        X = as_float_array(X, owner=self, name="X", dtype=self.weight.data.dtype)
+        check_ndim(X, 2, owner=self, name="X", layout=f"(N, {D})")
         if X.shape[1] != D:
             raise ValueError(
                 f"{self!r} expected X with {D} features (shape (N, {D})), "
@@ -181,10 +176,14 @@ class BatchNorm1d(Module):
         if not self.used_batch_stats:
             return dX_hat * self.inv_std
         N = len(dX_hat)
-        return self.inv_std / N * (
-            N * dX_hat
-            - dX_hat.sum(axis=0)
-            - self.X_hat * (dX_hat * self.X_hat).sum(axis=0)
+        return (
+            self.inv_std
+            / N
+            * (
+                N * dX_hat
+                - dX_hat.sum(axis=0)
+                - self.X_hat * (dX_hat * self.X_hat).sum(axis=0)
+            )
         )
 
     def extra_repr(self):

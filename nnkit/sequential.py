@@ -71,6 +71,19 @@ class Sequential(Module):
             dA = layer.backward(dA)
         return dA
 
+    def backward_parameters(self, dA):
+        """Backward for training, as ``fit`` runs it: every parameter gets its
+        gradient, but no gradient is computed for the network's input (the
+        data), which nothing uses. Layers before the first one with parameters
+        are skipped, and that one runs its own ``backward_parameters``."""
+        with_parameters = (i for i, m in enumerate(self.layers) if any(m.parameters()))
+        first = next(with_parameters, None)
+        if first is None:
+            return
+        for layer in reversed(self.layers[first + 1 :]):
+            dA = layer.backward(dA)
+        self.layers[first].backward_parameters(dA)
+
     def __getitem__(self, index):
         return self.layers[index]
 

@@ -9,49 +9,37 @@ training step::
     model.backward(loss_fn.backward())    # backward fills every p.grad
     optimizer.step()                      # update every p.data
 
-and records the mean loss of each epoch (and, with ``validation_data``, the
-loss on data it does not train on) in a :class:`History`, shaped like Keras'
-``History``. An ``EarlyStopping`` (``nnkit.early_stopping``, chapter 7) ends
-training once the validation loss stops improving.
+(``fit`` runs ``model.backward_parameters``, ``backward`` without the
+gradient of the data, which nothing uses) and records the mean loss of each
+epoch (and, with ``validation_data``, the loss on data it does not train on)
+in a :class:`History`, shaped like Keras' ``History``. An ``EarlyStopping``
+(``nnkit.early_stopping``, chapter 7) ends training once the validation loss
+stops improving.
 """
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from nnkit._checks import NonFiniteError, check_count, check_finite, check_positive
-from nnkit.data.utils import as_generator, check_pair, minibatches
+from nnkit._checks import (
+    NonFiniteError,
+    as_generator,
+    check_count,
+    check_finite,
+    check_positive,
+)
+from nnkit.data.utils import check_pair, minibatches
 from nnkit.early_stopping import EarlyStopping
 from nnkit.losses import Loss
-from nnkit.metrics import accuracy
+from nnkit.metrics import classification_accuracy
 from nnkit.module import Module
 from nnkit.optim import Optimizer, clip_grad_norm
 
-
-def classification_accuracy(y_true, logits):
-    """Accuracy of the classes picked by the logits: ``mean(predicted == y_true)``.
-
-    The predicted class is ``logits.argmax(axis=1)`` for logits of shape
-    (N, C), and ``logits > 0`` (that is ``sigmoid(z) > 0.5``) for one logit
-    per sample, shape (N, 1) or (N,). ``y_true`` holds labels (N,), one-hot
-    rows (N, C) or 0/1 targets (N, 1). It is the metric to give ``fit`` for a
-    classifier trained with ``CrossEntropyLoss`` or ``BCEWithLogitsLoss``; for
-    a network ending in ``Sigmoid`` (probabilities), threshold at 0.5 instead.
-
-    >>> classification_accuracy([0, 2], np.array([[3.0, 1.0, 0.0], [0.0, 1.0, 2.0]]))
-    1.0
-    >>> classification_accuracy([1, 0, 0], np.array([[2.0], [-1.0], [0.5]]))
-    0.6666666666666666
-    """
-    logits, y_true = np.asarray(logits), np.asarray(y_true)
-    if logits.ndim == 2 and logits.shape[1] > 1:
-        y_pred = logits.argmax(axis=1)
-    else:
-        y_pred = (logits.reshape(len(logits)) > 0).astype(np.int64)
-    if y_true.ndim == 2 and y_true.shape[1] > 1:
-        y_true = y_true.argmax(axis=1)  # one-hot rows back to labels
-    return accuracy(y_true.reshape(len(y_true)), y_pred)
+# classification_accuracy lives in nnkit.metrics; the chapters import it from
+# here, next to fit, so it stays importable from nnkit.training.
+__all__ = ["History", "classification_accuracy", "evaluate", "fit"]
 
 
 class History:
@@ -160,87 +148,93 @@ def fit(
     or an activation that becomes NaN or infinite stops training with a
     ``FloatingPointError`` that names the epoch and batch.
     """
-    _check_fit_arguments(model, loss_fn, optimizer, epochs, batch_size, max_grad_norm)
-    X, y = _finite_pair(X, y, owner="fit")
-    if validation_data is not None:
-        validation_data = _finite_pair(*validation_data, owner="fit: validation_data")
-    metrics, names = _metrics_and_names(metrics, validation_data, early_stopping)
-    rng = as_generator(rng, owner="fit")
-    history = History(names)
-    if early_stopping is not None:
-        early_stopping.reset()
-    # Pass disable only to turn the bar off: an explicit disable=False would
-    # override tqdm's own TQDM_DISABLE environment variable.
-    options = {} if progress else {"disable": True}
-    # A diverging run overflows to inf before the checks below stop it with a
-    # clear error; NumPy's own overflow warnings would only add noise to stderr.
-    quiet = np.errstate(over="ignore", invalid="ignore", divide="ignore")
-    with quiet, tqdm(range(1, epochs + 1), desc="fit", unit="epoch", **options) as bar:
-        for epoch in bar:
-            model.train()
-            totals = dict.fromkeys(["loss", *(m.__name__ for m in metrics)], 0.0)
-            batches = minibatches(X, y, batch_size, shuffle=shuffle, rng=rng)
-            for batch, (X_batch, y_batch) in enumerate(batches, start=1):
+    X, y, validation_data, metrics, rng, history = _checked_fit_arguments(
+        model, loss_fn, optimizer, X, y, epochs, batch_size, validation_data,
+        rng, metrics, early_stopping, max_grad_norm,
+    )  # fmt: skip
+    bar = _progress_bar(epochs, progress, history)  # yields 1, 2, ..., epochs
+    for epoch in bar:
+        model.train()
+        totals = dict.fromkeys(["loss", *(m.__name__ for m in metrics)], 0.0)
+        batches = minibatches(X, y, batch_size, shuffle=shuffle, rng=rng)
+        for batch, (X_batch, y_batch) in enumerate(batches, start=1):
+            with _diverging(f"at epoch {epoch}, batch {batch}", optimizer):
                 optimizer.zero_grad()
-                try:
-                    output = model(X_batch)
-                    loss = loss_fn(output, y_batch)
-                except NonFiniteError as error:  # an activation overflowed
-                    raise _diverged(
-                        epoch, f"batch {batch}", optimizer, error
-                    ) from error
-                model.backward(loss_fn.backward())
+                output = model(X_batch)  # forward
+                loss = loss_fn(output, y_batch)
+                # Backward, without the gradient of the data: nothing uses it.
+                model.backward_parameters(loss_fn.backward())
                 if penalty is not None:
                     loss += penalty(model.parameters())
                     penalty.backward(model.parameters())
-                if not math.isfinite(loss):
-                    raise _diverged(
-                        epoch, f"batch {batch}", optimizer, f"The loss is {loss}."
-                    )
+                _check_loss(loss)
                 if max_grad_norm is not None:
                     clip_grad_norm(optimizer.params, max_grad_norm)
                 optimizer.step()
-                # Weight by rows: the last batch may be smaller.
-                totals["loss"] += loss * len(X_batch)
-                for metric in metrics:
-                    totals[metric.__name__] += metric(y_batch, output) * len(X_batch)
-            values = {name: total / len(X) for name, total in totals.items()}
-            if validation_data is not None:
-                try:
-                    scores = evaluate(
-                        model,
-                        loss_fn,
-                        *validation_data,
-                        metrics=metrics,
-                        penalty=penalty,
-                    )
-                except NonFiniteError as error:  # the weights have blown up
-                    raise _diverged(
-                        epoch, "in the validation pass", optimizer, error
-                    ) from error
-                values.update({f"val_{name}": v for name, v in scores.items()})
-            history.record(epoch, values)
-            bar.set_postfix({k: values[k] for k in ("loss", "val_loss") if k in values})
-            if early_stopping is not None and early_stopping.update(
-                epoch, values, model
-            ):
-                break
+            # Weight by rows: the last batch may be smaller.
+            totals["loss"] += loss * len(X_batch)
+            for metric in metrics:
+                totals[metric.__name__] += metric(y_batch, output) * len(X_batch)
+        values = {name: total / len(X) for name, total in totals.items()}
+        if validation_data is not None:
+            with _diverging(f"at epoch {epoch}, in the validation pass", optimizer):
+                scores = evaluate(
+                    model, loss_fn, *validation_data, metrics=metrics, penalty=penalty
+                )
+            values.update({f"val_{name}": v for name, v in scores.items()})
+        history.record(epoch, values)
+        if early_stopping is not None and early_stopping.update(epoch, values, model):
+            break
     if early_stopping is not None:
         early_stopping.restore(model)
     return history
 
 
-def _diverged(epoch, where, optimizer, cause):
-    """The error that stops a diverging run, saying where and what to try."""
-    return FloatingPointError(
-        f"fit: training diverged at epoch {epoch}, {where}. {cause} "
-        f"Try a smaller learning rate (lr is {optimizer.lr}), or clip the "
-        "gradients with max_grad_norm=1.0."
-    )
+def _progress_bar(epochs, progress, history):
+    """The epoch numbers 1, 2, ..., epochs, behind a progress bar (if asked for)
+    that shows the last loss and val_loss of ``history``."""
+    # Pass disable only to turn the bar off: an explicit disable=False would
+    # override tqdm's own TQDM_DISABLE environment variable.
+    options = {} if progress else {"disable": True}
+    with tqdm(range(1, epochs + 1), desc="fit", unit="epoch", **options) as bar:
+        for epoch in bar:
+            yield epoch
+            shown = [name for name in ("loss", "val_loss") if name in history.history]
+            bar.set_postfix({name: history.history[name][-1] for name in shown})
 
 
-def _check_fit_arguments(model, loss_fn, optimizer, epochs, batch_size, max_grad_norm):
-    """Raise a clear error for an argument of ``fit`` of the wrong kind or size."""
+def _check_loss(loss):
+    """A loss of NaN or infinity means training diverged: stop it."""
+    if not math.isfinite(loss):
+        raise NonFiniteError(f"The loss is {loss}.")
+
+
+@contextmanager
+def _diverging(where, optimizer):
+    """Turn a NaN or infinity met in a training step (an activation or the loss
+    overflowed) into an error that says where training diverged and what to try.
+
+    A diverging run overflows to inf before the checks stop it; NumPy's own
+    overflow warnings would only add noise to stderr, so they are silenced.
+    """
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            yield
+    except NonFiniteError as error:
+        raise FloatingPointError(
+            f"fit: training diverged {where}. {error} "
+            f"Try a smaller learning rate (lr is {optimizer.lr}), or clip the "
+            "gradients with max_grad_norm=1.0."
+        ) from error
+
+
+def _checked_fit_arguments(
+    model, loss_fn, optimizer, X, y, epochs, batch_size, validation_data,
+    rng, metrics, early_stopping, max_grad_norm,
+):  # fmt: skip
+    """Check every argument of ``fit``, raising a clear error for one of the
+    wrong kind or size; return the data as arrays, the metrics as a tuple, the
+    generator and an empty History with the names ``fit`` records."""
     for name, value, kind, example in (
         ("model", model, Module, "Sequential(Linear(2, 8), ReLU(), Linear(8, 1))"),
         ("loss_fn", loss_fn, Loss, "CrossEntropyLoss()"),
@@ -256,6 +250,14 @@ def _check_fit_arguments(model, loss_fn, optimizer, epochs, batch_size, max_grad
     check_count(batch_size, owner="fit", name="batch_size")
     if max_grad_norm is not None:
         check_positive(max_grad_norm, owner="fit", name="max_grad_norm")
+    X, y = _finite_pair(X, y, owner="fit")
+    if validation_data is not None:
+        validation_data = _finite_pair(*validation_data, owner="fit: validation_data")
+    metrics, names = _metrics_and_names(metrics, validation_data, early_stopping)
+    if early_stopping is not None:
+        early_stopping.reset()
+    rng = as_generator(rng, owner="fit")
+    return X, y, validation_data, metrics, rng, History(names)
 
 
 def _finite_pair(X, y, *, owner):

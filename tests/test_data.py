@@ -128,8 +128,8 @@ def test_split_stratify_keeps_class_proportions():
     [
         (np.zeros((5, 2)), np.zeros(4), {}, ValueError, "X has 5 rows .* y has 4"),
         (np.zeros((0, 2)), np.zeros(0), {}, ValueError, "empty"),
-        (np.zeros((5, 2)), np.zeros(5), {"test_size": 0.0}, ValueError, "between 0"),
-        (np.zeros((5, 2)), np.zeros(5), {"test_size": 1.5}, ValueError, "between 0"),
+        (np.zeros((5, 2)), np.zeros(5), {"test_size": 0.0}, ValueError, r"in \(0, 1\)"),
+        (np.zeros((5, 2)), np.zeros(5), {"test_size": 1.5}, ValueError, r"in \(0, 1\)"),
         (np.zeros((5, 2)), np.zeros(5), {"test_size": 5}, ValueError, "5 test rows"),
         (np.zeros((5, 2)), np.zeros(5), {"test_size": 0}, ValueError, "0 test rows"),
         (np.zeros((5, 2)), np.zeros(5), {"test_size": "20%"}, TypeError, "test_size"),

@@ -131,13 +131,17 @@ def test_invalid_sizes_are_refused(bad):
         nnkit.Linear(bad, 2)
 
 
-def test_input_grad_false_skips_dX_and_keeps_the_parameter_gradients(rng):
+def test_backward_parameters_skips_dX_and_keeps_the_parameter_gradients(rng):
     X, dZ = rng.normal(size=(6, 4)), rng.normal(size=(6, 3))
     full = nnkit.Linear(4, 3, rng=np.random.default_rng(0))
-    first = nnkit.Linear(4, 3, rng=np.random.default_rng(0), input_grad=False)
+    first = nnkit.Linear(4, 3, rng=np.random.default_rng(0))
     np.testing.assert_array_equal(first(X), full(X))
-    assert first.backward(dZ) is None
-    full.backward(dZ)
+    assert first.backward_parameters(dZ) is None
+    assert full.backward(dZ).shape == X.shape
     np.testing.assert_array_equal(first.weight.grad, full.weight.grad)
     np.testing.assert_array_equal(first.bias.grad, full.bias.grad)
-    assert repr(first).endswith("bias=True, input_grad=False)")
+
+
+def test_backward_parameters_before_forward_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="before forward"):
+        nnkit.Linear(2, 3).backward_parameters(np.zeros((1, 3)))

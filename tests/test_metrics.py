@@ -132,8 +132,9 @@ def test_roc_curve_with_tied_scores_matches_sklearn(seed):
 
 
 @given(
-    st.lists(st.tuples(st.integers(0, 1), st.sampled_from([0.0, 0.25, 0.5, 1.0])),
-             min_size=2).filter(lambda pairs: len({y for y, _ in pairs}) == 2)
+    st.lists(
+        st.tuples(st.integers(0, 1), st.sampled_from([0.0, 0.25, 0.5, 1.0])), min_size=2
+    ).filter(lambda pairs: len({y for y, _ in pairs}) == 2)
 )
 def test_roc_curve_and_auc_match_sklearn_on_any_tied_scores(pairs):
     y_true = np.array([y for y, _ in pairs])
@@ -281,9 +282,11 @@ def test_roc_auc_counts_tied_pairs_as_half():
     )
 
 
-@given(st.lists(st.tuples(st.booleans(), st.integers(0, 3)), min_size=2).filter(
-    lambda pairs: len({y for y, _ in pairs}) == 2
-))
+@given(
+    st.lists(st.tuples(st.booleans(), st.integers(0, 3)), min_size=2).filter(
+        lambda pairs: len({y for y, _ in pairs}) == 2
+    )
+)
 def test_roc_auc_equals_the_share_of_correctly_ranked_pairs(pairs):
     y_true = np.array([y for y, _ in pairs])
     y_score = np.array([float(s) for _, s in pairs])
@@ -306,8 +309,11 @@ def test_undefined_metric_warning_is_a_user_warning():
 
 
 def test_2d_labels_raise_with_argmax_hint():
-    with pytest.raises(ValueError, match=r"accuracy: .*shape \(N,\), got shape "
-                       r"\(2, 3\)\. .*argmax\(axis=1\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"accuracy: .*shape \(N,\), got shape "
+        r"\(2, 3\)\. .*argmax\(axis=1\)",
+    ):
         accuracy(np.zeros((2, 3)), [0, 1])
 
 
@@ -342,8 +348,10 @@ def test_object_labels_raise_type_error():
 
 
 def test_invalid_average_lists_the_allowed_values():
-    with pytest.raises(ValueError, match="'binary', 'macro', 'micro', 'weighted' or "
-                       "None, got 'samples'"):
+    with pytest.raises(
+        ValueError,
+        match="'binary', 'macro', 'micro', 'weighted' or None, got 'samples'",
+    ):
         precision([0, 1], [0, 1], average="samples")
 
 
@@ -388,8 +396,11 @@ def test_roc_curve_2d_scores_raise_with_column_hint():
 
 
 def test_roc_curve_length_mismatch_names_both_shapes():
-    with pytest.raises(ValueError, match=r"y_true has shape \(3,\) but y_score has "
-                       r"shape \(2,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"y_true has shape \(3,\) but y_score has "
+        r"shape \(2,\)",
+    ):
         roc_curve([0, 1, 1], [0.2, 0.8])
 
 

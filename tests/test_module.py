@@ -150,3 +150,59 @@ def test_a_layer_used_twice_has_its_parameters_listed_once(rng):
     model = nnkit.Sequential(shared, nnkit.ReLU(), shared)
     assert len(list(model.parameters())) == 2
     assert nnkit.count_parameters(model) == 12
+
+
+def gradients(model):
+    return [p.grad.copy() for p in model.parameters()]
+
+
+def test_backward_parameters_gives_the_gradients_of_backward_and_no_dX(rng):
+    X, dA = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    full, trained = (
+        three_five_two(np.random.default_rng(1)),
+        three_five_two(np.random.default_rng(1)),
+    )
+    full(X), trained(X)
+    assert full.backward(dA).shape == X.shape  # backward still returns dX
+    assert trained.backward_parameters(dA) is None
+    for expected, got in zip(gradients(full), gradients(trained), strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+class Doubling(nnkit.Module):
+    """A module written as the book writes one: backward(dA) only."""
+
+    def forward(self, X):
+        self.X = X
+        return 2 * X
+
+    def backward(self, dA):
+        return 2 * dA
+
+
+def test_backward_parameters_skips_leading_layers_and_reaches_nested_ones(rng):
+    def build(seed):
+        r = np.random.default_rng(seed)
+        inner = nnkit.Sequential(nnkit.Linear(3, 4, rng=r), nnkit.Tanh())
+        return nnkit.Sequential(
+            Doubling(), nnkit.ReLU(), inner, nnkit.Linear(4, 2, rng=r)
+        )
+
+    X, dA = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    full, trained = build(0), build(0)
+    full(X), trained(X)
+    full.backward(dA)
+    trained.backward_parameters(dA)
+    for expected, got in zip(gradients(full), gradients(trained), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-15)
+
+
+def test_backward_parameters_works_with_modules_that_define_only_backward(
+    rng,
+):
+    model = nnkit.Sequential(Doubling(), nnkit.Linear(3, 2, rng=rng))
+    model(rng.normal(size=(4, 3)))
+    model.backward_parameters(np.ones((4, 2)))
+    assert model[1].weight.grad.any()
+    # A module without parameters has nothing to do; a Sequential of them either.
+    assert nnkit.Sequential(Doubling(), nnkit.ReLU()).backward_parameters(None) is None

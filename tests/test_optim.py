@@ -29,8 +29,11 @@ CONFIG_IDS = [
     f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
     for cls, kwargs in CONFIGS
 ]
-OPTIMIZERS = [(SGD, dict(lr=0.1, momentum=0.9)), (RMSprop, dict(lr=0.01)),
-              (Adam, dict(lr=0.01, weight_decay=0.1))]
+OPTIMIZERS = [
+    (SGD, dict(lr=0.1, momentum=0.9)),
+    (RMSprop, dict(lr=0.01)),
+    (Adam, dict(lr=0.01, weight_decay=0.1)),
+]
 
 
 @pytest.fixture
@@ -171,28 +174,55 @@ def test_sgd_minimises_a_one_dimensional_quadratic():
 BAD_HYPERPARAMETERS = [
     (SGD, dict(lr=-0.1), "SGD: lr must be a finite number >= 0, got -0.1."),
     (SGD, dict(lr=float("nan")), "SGD: lr must be a finite number >= 0, got nan."),
-    (SGD, dict(lr=0.1, momentum=1.0), "SGD: momentum must be a number in [0, 1), "
-     "got 1.0."),
-    (SGD, dict(lr=0.1, momentum=-0.5), "SGD: momentum must be a number in [0, 1), "
-     "got -0.5."),
-    (SGD, dict(lr=0.1, nesterov=True), "SGD: nesterov=True needs momentum > 0, "
-     "got momentum=0.0."),
-    (SGD, dict(lr=0.1, weight_decay=-1e-4), "SGD: weight_decay must be a finite "
-     "number >= 0, got -0.0001."),
+    (
+        SGD,
+        dict(lr=0.1, momentum=1.0),
+        "SGD: momentum must be a number in [0, 1), got 1.0.",
+    ),
+    (
+        SGD,
+        dict(lr=0.1, momentum=-0.5),
+        "SGD: momentum must be a number in [0, 1), got -0.5.",
+    ),
+    (
+        SGD,
+        dict(lr=0.1, nesterov=True),
+        "SGD: nesterov=True needs momentum > 0, got momentum=0.0.",
+    ),
+    (
+        SGD,
+        dict(lr=0.1, weight_decay=-1e-4),
+        "SGD: weight_decay must be a finite number >= 0, got -0.0001.",
+    ),
     (RMSprop, dict(lr=-1.0), "RMSprop: lr must be a finite number >= 0, got -1.0."),
-    (RMSprop, dict(lr=0.01, alpha=1.0), "RMSprop: alpha must be a number in [0, 1), "
-     "got 1.0."),
-    (RMSprop, dict(lr=0.01, eps=0.0), "RMSprop: eps must be a finite number > 0, "
-     "got 0.0."),
+    (
+        RMSprop,
+        dict(lr=0.01, alpha=1.0),
+        "RMSprop: alpha must be a number in [0, 1), got 1.0.",
+    ),
+    (
+        RMSprop,
+        dict(lr=0.01, eps=0.0),
+        "RMSprop: eps must be a finite number > 0, got 0.0.",
+    ),
     (Adam, dict(lr=-1e-3), "Adam: lr must be a finite number >= 0, got -0.001."),
-    (Adam, dict(betas=(1.0, 0.999)), "Adam: betas[0] must be a number in [0, 1), "
-     "got 1.0."),
-    (Adam, dict(betas=(0.9, -0.1)), "Adam: betas[1] must be a number in [0, 1), "
-     "got -0.1."),
+    (
+        Adam,
+        dict(betas=(1.0, 0.999)),
+        "Adam: betas[0] must be a number in [0, 1), got 1.0.",
+    ),
+    (
+        Adam,
+        dict(betas=(0.9, -0.1)),
+        "Adam: betas[1] must be a number in [0, 1), got -0.1.",
+    ),
     (Adam, dict(betas=0.9), "Adam: betas must be (beta1, beta2), got 0.9."),
     (Adam, dict(eps=-1e-8), "Adam: eps must be a finite number > 0, got -1e-08."),
-    (Adam, dict(weight_decay=-0.1), "Adam: weight_decay must be a finite number "
-     ">= 0, got -0.1."),
+    (
+        Adam,
+        dict(weight_decay=-0.1),
+        "Adam: weight_decay must be a finite number >= 0, got -0.1.",
+    ),
 ]
 
 
@@ -214,8 +244,11 @@ def test_empty_parameter_list_raises(optimizer_class, kwargs):
 
 
 def test_non_parameter_item_raises_naming_index_and_type():
-    with pytest.raises(TypeError, match=r"SGD: params\[1\] must be a Parameter, "
-                       "got ndarray"):
+    with pytest.raises(
+        TypeError,
+        match=r"SGD: params\[1\] must be a Parameter, "
+        "got ndarray",
+    ):
         SGD([Parameter(np.zeros(2)), np.zeros(2)], lr=0.1)
 
 
@@ -225,8 +258,9 @@ def test_single_parameter_raises_with_hint():
 
 
 def test_clip_grad_norm_bad_arguments_raise():
-    with pytest.raises(ValueError, match="clip_grad_norm: max_norm must be a finite "
-                       "number > 0, got 0"):
+    with pytest.raises(
+        ValueError, match="clip_grad_norm: max_norm must be a finite number > 0, got 0"
+    ):
         clip_grad_norm([Parameter(np.zeros(2))], max_norm=0)
     with pytest.raises(ValueError, match="clip_grad_norm: got no parameters"):
         clip_grad_norm([], max_norm=1.0)

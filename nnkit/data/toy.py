@@ -13,8 +13,7 @@ plain slice ``X[:k]`` is a fair sample.
 
 import numpy as np
 
-from nnkit._checks import check_count, check_positive
-from nnkit.data.utils import as_generator
+from nnkit._checks import as_generator, check_count, check_in_range, check_positive
 
 
 def logic_gate(name):
@@ -134,11 +133,10 @@ def circles(n_samples=200, *, noise=0.05, factor=0.5, rng):
     """
     check_count(n_samples, owner="circles", name="n_samples")
     check_positive(noise, owner="circles", name="noise", allow_zero=True)
-    if not (isinstance(factor, (int, float, np.number)) and 0.0 < factor < 1.0):
-        raise ValueError(
-            f"circles: factor (inner radius / outer radius) must lie strictly "
-            f"between 0 and 1, got {factor!r}."
-        )
+    check_in_range(
+        factor, owner="circles", name="factor (inner radius / outer radius)",
+        low=0, high=1, include_low=False,
+    )  # fmt: skip
     rng = as_generator(rng, owner="circles")
     n_outer, n_inner = _split_evenly(n_samples, 2)
     # endpoint=False: t = 2 pi would repeat the point at t = 0.

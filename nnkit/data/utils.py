@@ -14,28 +14,21 @@ import math
 
 import numpy as np
 
-from nnkit._checks import check_count, shape_str
-
-
-def as_generator(rng, *, owner):
-    """Return ``rng`` if it is a Generator; ``None`` gives a fresh, unseeded one.
-
-    A fresh generator draws its seed from the operating system, so results
-    differ from call to call; nothing ever touches NumPy's global random state.
-    """
-    if rng is None:
-        return np.random.default_rng()
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"{owner}: rng must be a numpy.random.Generator, got "
-            f"{type(rng).__name__}. Create one with np.random.default_rng(seed)."
-        )
-    return rng
+from nnkit._checks import as_generator, check_count, check_in_range, shape_str
 
 
 def check_pair(X, y, *, owner):
     """Return ``X`` and ``y`` as arrays after checking they pair up row by row."""
     X, y = np.asarray(X), np.asarray(y)
+    check_rows(X, y, owner=owner)
+    return X, y
+
+
+def check_rows(X, y, *, owner):
+    """Raise unless ``X`` and ``y`` have one row per sample, as many of each.
+
+    Only ``ndim`` and ``len`` are read, so nnkit.torch checks tensors with it.
+    """
     for name, array in (("X", X), ("y", y)):
         if array.ndim == 0:
             raise ValueError(
@@ -49,7 +42,6 @@ def check_pair(X, y, *, owner):
         )
     if len(X) == 0:
         raise ValueError(f"{owner}: X and y are empty (0 rows); nothing to use.")
-    return X, y
 
 
 def _test_count(test_size, N):
@@ -64,14 +56,13 @@ def _test_count(test_size, N):
         )
     if isinstance(test_size, (int, np.integer)):
         n_test = int(test_size)
-    elif 0.0 < test_size < 1.0:
+    else:
+        check_in_range(
+            test_size, owner=owner, name="test_size (a fraction)", low=0, high=1,
+            include_low=False, hint="Or pass a number of rows, an int.",
+        )  # fmt: skip
         # Round the test side up, as scikit-learn does, so it is never empty.
         n_test = math.ceil(test_size * N)
-    else:
-        raise ValueError(
-            f"{owner}: test_size must be a fraction strictly between 0 and 1, "
-            f"got {test_size!r}."
-        )
     if not 1 <= n_test <= N - 1:
         raise ValueError(
             f"{owner}: test_size={test_size!r} gives {n_test} test rows out of {N}, "
@@ -205,11 +196,15 @@ def minibatches(X, y, batch_size, *, shuffle=True, rng=None):
         order = as_generator(rng, owner=owner).permutation(len(X))
     else:
         order = np.arange(len(X))
-    return _batches(X, y, order, batch_size)
+    return batches_in_order(X, y, order, batch_size)
 
 
-def _batches(X, y, order, batch_size):
-    """The generator behind ``minibatches``: one slice of ``order`` per batch."""
+def batches_in_order(X, y, order, batch_size):
+    """The generator behind ``minibatches``: one slice of ``order`` per batch.
+
+    Only indexing is used, so nnkit.torch runs it on tensors, with ``order`` a
+    tensor on their device.
+    """
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
         yield X[rows], y[rows]

@@ -69,11 +69,12 @@ from nnkit.torch.losses import (
     Loss,
     MSELoss,
 )
+from nnkit.torch.metrics import classification_accuracy
 from nnkit.torch.module import Module, Parameter
 from nnkit.torch.optim import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
 from nnkit.torch.regularization import BatchNorm1d, Dropout, L1Penalty, L2Penalty
 from nnkit.torch.sequential import Sequential, count_parameters
-from nnkit.torch.training import History, classification_accuracy, evaluate, fit
+from nnkit.torch.training import History, evaluate, fit
 
 __all__ = [
     "Adam",

@@ -1,8 +1,9 @@
 """Input checks of the PyTorch mirror, worded exactly like ``nnkit._checks``.
 
 The checks that only look at shapes and Python numbers (``shape_str``,
-``check_ndim``, ``check_same_shape``, ``check_positive``, ``check_count``) are
-reused from the NumPy package as they are; this file holds torch versions of
+``check_ndim``, ``check_same_shape``, ``check_positive``, ``check_count``,
+``check_in_range``, ``check_probability``) and at ``rng`` (``as_generator``)
+are reused from the NumPy package as they are; this file holds torch versions of
 the ones that look at the values themselves.
 """
 
@@ -11,9 +12,12 @@ import torch
 from nnkit._checks import (
     NonFiniteError,
     as_float_array,
+    as_generator,
     check_count,
+    check_in_range,
     check_ndim,
     check_positive,
+    check_probability,
     check_same_shape,
     shape_str,
 )
@@ -21,10 +25,13 @@ from nnkit._checks import (
 __all__ = [
     "NonFiniteError",
     "as_float_tensor",
+    "as_generator",
     "check_count",
+    "check_in_range",
     "check_finite",
     "check_ndim",
     "check_positive",
+    "check_probability",
     "check_same_shape",
     "shape_str",
 ]

@@ -79,6 +79,8 @@ def softmax(Z):
     >>> softmax(torch.tensor([[1000.0, 1000.0]]))
     tensor([[0.5000, 0.5000]])
     """
+    if Z.shape[-1] == 0:  # rows of no entries: nothing to normalise (as in torch)
+        return Z.clone()
     E = torch.exp(Z - Z.amax(axis=-1, keepdims=True))
     return E / E.sum(axis=-1, keepdims=True)
 
@@ -91,7 +93,7 @@ class _Elementwise(Module):
         self.Z = None
 
     def _remember(self, Z):
-        Z = as_float_tensor(Z, owner=repr(self), name="Z")
+        Z = as_float_tensor(Z, owner=self, name="Z")
         self.Z = Z
         return Z
 
@@ -139,7 +141,7 @@ class Sigmoid(_Elementwise):
 
     def backward(self, dA):
         self._check_backward(self.Z, dA)
-        return dA * self.A * (1.0 - self.A)
+        return dA * sigmoid_derivative(self.Z)
 
 
 class Tanh(_Elementwise):
@@ -151,7 +153,7 @@ class Tanh(_Elementwise):
 
     def backward(self, dA):
         self._check_backward(self.Z, dA)
-        return dA * (1.0 - self.A**2)
+        return dA * tanh_derivative(self.Z)
 
 
 class ReLU(_Elementwise):
@@ -205,7 +207,13 @@ class Softmax(_Elementwise):
     """
 
     def forward(self, Z):
-        self.A = softmax(self._remember(Z))
+        Z = self._remember(Z)
+        if Z.ndim == 0:
+            raise ValueError(
+                f"{self!r}: expected Z with at least one axis (softmax normalises "
+                "along the last one), got a 0-d value. Use Z.reshape(1, -1)."
+            )
+        self.A = softmax(Z)
         return self.A
 
     def backward(self, dA):

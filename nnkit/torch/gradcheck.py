@@ -11,7 +11,7 @@ do, as an independent oracle.)
 import numpy as np
 import torch
 
-from nnkit.torch._checks import as_float_tensor
+from nnkit.torch._checks import as_float_tensor, as_generator
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -70,7 +70,9 @@ def gradcheck(module, X, *, dA=None, eps=1e-6, rng=None):
     >>> errors["max"] < 1e-6
     True
     """
-    rng = np.random.default_rng(0) if rng is None else rng
+    if rng is None:  # seeded, so that a failing check fails the same way again
+        rng = np.random.default_rng(0)
+    rng = as_generator(rng, owner="gradcheck")
     X = as_float_tensor(X, owner="gradcheck", name="X", dtype=torch.float64)
     device = next((p.data.device for p in module.parameters()), X.device)
     X = X.to(device).clone()  # a copy: numerical_gradient changes it in place

@@ -20,7 +20,7 @@ sigmoid layers (``Var(W) = 2 / (fan_in + fan_out)``); He/Kaiming doubles it
 import numpy as np
 import torch
 
-from nnkit.torch._checks import shape_str
+from nnkit.torch._checks import as_generator, shape_str
 from nnkit.torch.device import resolve_device
 
 
@@ -53,6 +53,7 @@ def normal(shape, *, rng, std=0.01, device=None, dtype=torch.float64):
     >>> normal((100, 100), rng=np.random.default_rng(0), device="cpu").std()
     tensor(0.0100, dtype=torch.float64)
     """
+    rng = as_generator(rng, owner="normal")
     return _tensor(std * rng.standard_normal(shape), device, dtype)
 
 
@@ -63,6 +64,7 @@ def xavier_uniform(shape, *, rng, device=None, dtype=torch.float64):
     >>> bool(abs(W.var() - 2 / 500) < 1e-4)
     True
     """
+    rng = as_generator(rng, owner="xavier_uniform")
     fan_in, fan_out = _fans(shape)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return _tensor(rng.uniform(-limit, limit, size=shape), device, dtype)
@@ -70,6 +72,7 @@ def xavier_uniform(shape, *, rng, device=None, dtype=torch.float64):
 
 def xavier_normal(shape, *, rng, device=None, dtype=torch.float64):
     """Glorot/Xavier normal: ``W ~ N(0, 2 / (fan_in + fan_out))``."""
+    rng = as_generator(rng, owner="xavier_normal")
     fan_in, fan_out = _fans(shape)
     std = np.sqrt(2.0 / (fan_in + fan_out))
     return _tensor(std * rng.standard_normal(shape), device, dtype)
@@ -82,6 +85,7 @@ def he_uniform(shape, *, rng, device=None, dtype=torch.float64):
     >>> bool(abs(W.var() - 2 / 400) < 1e-4)
     True
     """
+    rng = as_generator(rng, owner="he_uniform")
     fan_in, _ = _fans(shape)
     limit = np.sqrt(6.0 / fan_in)
     return _tensor(rng.uniform(-limit, limit, size=shape), device, dtype)
@@ -89,6 +93,7 @@ def he_uniform(shape, *, rng, device=None, dtype=torch.float64):
 
 def he_normal(shape, *, rng, device=None, dtype=torch.float64):
     """He/Kaiming normal: ``W ~ N(0, 2 / fan_in)``."""
+    rng = as_generator(rng, owner="he_normal")
     fan_in, _ = _fans(shape)
     std = np.sqrt(2.0 / fan_in)
     return _tensor(std * rng.standard_normal(shape), device, dtype)

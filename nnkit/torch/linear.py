@@ -1,10 +1,15 @@
 """The fully connected (dense) layer in PyTorch: ``Z = X @ W + b`` (chapter 2)."""
 
-import numpy as np
 import torch
 
 from nnkit.torch import init as initializers
-from nnkit.torch._checks import as_float_tensor, check_count, check_ndim, shape_str
+from nnkit.torch._checks import (
+    as_float_tensor,
+    as_generator,
+    check_count,
+    check_ndim,
+    shape_str,
+)
 from nnkit.torch.device import resolve_device
 from nnkit.torch.module import Module, Parameter
 
@@ -29,13 +34,6 @@ class Linear(Module):
         Where the parameters live; ``default_device()`` if omitted.
     dtype : torch.dtype, default torch.float64
         Precision of the parameters; inputs are converted to it.
-    input_grad : bool, default True
-        Whether ``backward`` computes and returns ``dX``. In a network's first
-        layer ``dX`` is the gradient with respect to the data, which training
-        never uses: ``input_grad=False`` skips it, a third of the layer's work
-        per training step (PyTorch skips it too: data needs no gradient), and
-        ``backward`` returns None.
-
     Shapes
     ------
     X: (N, D_in) -> Z: (N, D_out); ``weight.data``: (D_in, D_out);
@@ -46,10 +44,12 @@ class Linear(Module):
     -----
     Batches are rows, so one matrix product handles all N samples. Backward:
     ``dW = X.T @ dZ``, ``db = dZ.sum(axis=0)``, ``dX = dZ @ W.T``; each is
-    a matrix product as large as the forward one.
+    a matrix product as large as the forward one. ``backward(dZ,
+    input_grad=False)``, which ``backward_parameters`` runs, skips ``dX``.
 
     Examples
     --------
+    >>> import numpy as np
     >>> layer = Linear(3, 2, rng=np.random.default_rng(0), device="cpu")
     >>> layer
     Linear(in_features=3, out_features=2, bias=True)
@@ -67,12 +67,11 @@ class Linear(Module):
         rng=None,
         device=None,
         dtype=torch.float64,
-        input_grad=True,
     ):
         super().__init__()
         check_count(in_features, owner="Linear", name="in_features")
         check_count(out_features, owner="Linear", name="out_features")
-        rng = np.random.default_rng() if rng is None else rng
+        rng = as_generator(rng, owner="Linear")
         device = resolve_device(device)
         self.in_features = int(in_features)
         self.out_features = int(out_features)
@@ -83,15 +82,12 @@ class Linear(Module):
             if bias
             else None
         )
-        self.input_grad = bool(input_grad)
         self.X = None
 
     def forward(self, X):
         W = self.weight.data
-        X = as_float_tensor(
-            X, owner=repr(self), name="X", dtype=W.dtype, device=W.device
-        )
-        check_ndim(X, 2, owner=repr(self), name="X", layout=f"(N, {self.in_features})")
+        X = as_float_tensor(X, owner=self, name="X", dtype=W.dtype, device=W.device)
+        check_ndim(X, 2, owner=self, name="X", layout=f"(N, {self.in_features})")
         if X.shape[1] != self.in_features:
             raise ValueError(
                 f"{self!r} expected X with {self.in_features} features "
@@ -103,18 +99,23 @@ class Linear(Module):
             Z += self.bias.data
         return Z
 
-    def backward(self, dZ):
+    def backward(self, dZ, *, input_grad=True):
         self._check_backward(self.X, dZ, self.out_features)
-        self.weight.grad += self.X.T @ dZ
+        self.weight.grad += self.X.T @ dZ  # dW: (D_in, N) @ (N, D_out)
         if self.bias is not None:
-            self.bias.grad += dZ.sum(axis=0)
-        if not self.input_grad:
+            self.bias.grad += dZ.sum(axis=0)  # db
+        if not input_grad:
             return None
-        return dZ @ self.weight.data.T
+        return dZ @ self.weight.data.T  # dX: (N, D_out) @ (D_out, D_in)
+
+    def backward_parameters(self, dZ):
+        """``backward`` without ``dX``: in a network's first layer ``dX`` is the
+        gradient of the data, which training never uses; skipping it saves a
+        third of the layer's work."""
+        self.backward(dZ, input_grad=False)
 
     def extra_repr(self):
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
-            + ("" if self.input_grad else ", input_grad=False")
         )

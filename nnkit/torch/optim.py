@@ -15,10 +15,9 @@ Per-parameter state (a velocity, a running average) is kept in lists aligned
 with ``self.params``, each tensor of its parameter's shape, dtype and device.
 """
 
-import numpy as np
 import torch
 
-from nnkit.torch._checks import check_positive
+from nnkit.torch._checks import check_in_range, check_positive
 from nnkit.torch.module import Parameter
 
 
@@ -48,12 +47,8 @@ def _parameter_list(params, *, owner):
 
 def _check_decay_rate(value, *, owner, name):
     """Raise unless ``0 <= value < 1``, the range of momentum, alpha and betas."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and 0 <= value < 1
-    if not ok:
-        raise ValueError(
-            f"{owner}: {name} must be a number in [0, 1), got {value!r}. "
-            "Typical values are 0.9 to 0.999."
-        )
+    hint = "Typical values are 0.9 to 0.999."
+    check_in_range(value, owner=owner, name=name, low=0, high=1, hint=hint)
 
 
 class Optimizer:

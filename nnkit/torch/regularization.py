@@ -6,14 +6,16 @@ evaluation, so they read ``self.training`` (set by ``train()``/``eval()``).
 its gradient to the weights' ``.grad``.
 """
 
-import numpy as np
 import torch
 
 from nnkit.torch._checks import (
     as_float_tensor,
+    as_generator,
     check_count,
+    check_in_range,
     check_ndim,
     check_positive,
+    check_probability,
     shape_str,
 )
 from nnkit.torch.device import resolve_device
@@ -52,6 +54,7 @@ class Dropout(Module):
 
     Examples
     --------
+    >>> import numpy as np
     >>> drop = Dropout(0.5, rng=np.random.default_rng(0))
     >>> drop(torch.ones((1, 6)))  # kept units are doubled, dropped ones are 0
     tensor([[2., 0., 0., 0., 2., 2.]])
@@ -61,18 +64,14 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, *, rng=None):
         super().__init__()
-        is_number = isinstance(p, (int, float, np.integer, np.floating))
-        if isinstance(p, bool) or not is_number or not 0 <= p < 1:
-            raise ValueError(
-                f"Dropout: p must be a probability in [0, 1), got {p!r}. p is the "
-                "chance of dropping each unit; p=0 turns dropout off."
-            )
+        hint = "p is the chance of dropping each unit; p=0 turns dropout off."
+        check_in_range(p, owner="Dropout", name="p", low=0, high=1, hint=hint)
         self.p = float(p)
-        self.rng = np.random.default_rng() if rng is None else rng
+        self.rng = as_generator(rng, owner="Dropout")
         self.mask = None
 
     def forward(self, X):
-        X = as_float_tensor(X, owner=repr(self), name="X")
+        X = as_float_tensor(X, owner=self, name="X")
         if self.training:
             keep = self.rng.random(tuple(X.shape)) >= self.p
             keep = torch.as_tensor(keep, device=X.device)
@@ -140,11 +139,7 @@ class BatchNorm1d(Module):
     ):
         super().__init__()
         check_count(num_features, owner="BatchNorm1d", name="num_features")
-        is_number = isinstance(momentum, (int, float, np.integer, np.floating))
-        if isinstance(momentum, bool) or not is_number or not 0 <= momentum <= 1:
-            raise ValueError(
-                f"BatchNorm1d: momentum must be a number in [0, 1], got {momentum!r}."
-            )
+        check_probability(momentum, owner="BatchNorm1d", name="momentum")
         check_positive(eps, owner="BatchNorm1d", name="eps")
         self.num_features = int(num_features)
         # BatchNorm keeps the width, but setting both lets Sequential check sizes.
@@ -162,9 +157,9 @@ class BatchNorm1d(Module):
         D = self.num_features
         gamma = self.weight.data
         X = as_float_tensor(
-            X, owner=repr(self), name="X", dtype=gamma.dtype, device=gamma.device
+            X, owner=self, name="X", dtype=gamma.dtype, device=gamma.device
         )
-        check_ndim(X, 2, owner=repr(self), name="X", layout=f"(N, {D})")
+        check_ndim(X, 2, owner=self, name="X", layout=f"(N, {D})")
         if X.shape[1] != D:
             raise ValueError(
                 f"{self!r} expected X with {D} features (shape (N, {D})), "

@@ -3,13 +3,17 @@
 Workload A (speed): a 784-256-128-10 ReLU MLP in float32, trained for one
 epoch over 30,000 synthetic MNIST-shaped samples (pixels uniform in [0, 1),
 random labels, from a seeded generator) with plain SGD (lr 0.01, no momentum)
-and batches of 128: by nnkit (``nnkit.training.fit``), by scikit-learn's
-``MLPClassifier`` and by PyTorch, at 1 and at 2 BLAS threads. Each time is the
-best of ``--repeats`` runs, interleaved. All three skip the gradient with
-respect to the data (nnkit's first layer has ``input_grad=False``), so a step
-does 8 matrix products: 6 * weights - 2 * 784 * 256 FLOPs per sample instead
-of 6 * weights. The same run times those 8 products alone (the same shapes, in
-NumPy) and reports nnkit's FLOP rate over the epoch as a fraction of theirs.
+and batches of 128: by nnkit used exactly as the book and a student use it (a
+``Sequential`` of ``Linear`` and ``ReLU``, ``SGD``, ``fit``, no tuning flag),
+by scikit-learn's ``MLPClassifier`` and by PyTorch, at 1 and at 2 BLAS
+threads. Each time is the best of ``--repeats`` runs, interleaved. None of the
+three computes the gradient with respect to the data (``fit`` runs
+``backward_parameters``; autograd skips data that does not require a
+gradient), so a step does 8 matrix products: 6 * weights - 2 * 784 * 256
+FLOPs per sample instead of 6 * weights. The same run times those 8 products
+alone (the same shapes, in NumPy) and reports nnkit's FLOP rate over the epoch
+as a fraction of theirs. A profile of one nnkit epoch at 1 thread shows where
+the time outside the matrix products goes.
 
 Workload B (accuracy): the 8x8 digits (``nnkit.data.load_digits``, pixels
 divided by 16), a 64-128-64-10 ReLU MLP with He-uniform weights, Adam (lr
@@ -27,10 +31,13 @@ Timings need a quiet machine: the load average is printed as a warning sign.
 """
 
 import argparse
+import cProfile
+import io
 import itertools
 import json
 import os
 import platform
+import pstats
 import time
 import warnings
 
@@ -75,17 +82,24 @@ SKLEARN_B = dict(
 
 
 def nnkit_mlp(sizes, rng, weight_init=init.xavier_uniform):
-    """A float32 ReLU MLP: Linear, ReLU, ..., Linear; no dX in the first layer."""
+    """A float32 ReLU MLP, Linear, ReLU, ..., Linear, built as the book builds one."""
     layers = []
-    for i, (d_in, d_out) in enumerate(itertools.pairwise(sizes)):
-        options = dict(init=weight_init, rng=rng, dtype=np.float32, input_grad=i > 0)
-        layers += [Linear(d_in, d_out, **options), ReLU()]
+    for d_in, d_out in itertools.pairwise(sizes):
+        layers += [Linear(d_in, d_out, init=weight_init, rng=rng, dtype=np.float32)]
+        layers += [ReLU()]
     return Sequential(*layers[:-1])
 
 
 def time_nnkit(X, y, seed):
+    """One epoch of nnkit used as a student uses it: Sequential, SGD, fit."""
     rng = np.random.default_rng(seed)
-    model = nnkit_mlp(SIZES, rng)
+    model = Sequential(
+        Linear(784, 256, rng=rng, dtype=np.float32),
+        ReLU(),
+        Linear(256, 128, rng=rng, dtype=np.float32),
+        ReLU(),
+        Linear(128, 10, rng=rng, dtype=np.float32),
+    )
     optimizer = SGD(model.parameters(), lr=LR)
     start = time.perf_counter()
     fit(
@@ -179,6 +193,10 @@ def workload_a(threads, repeats):
         "matmul_gflops": matmul,
         "nnkit_gflops": nnkit_gflops,
         "flop_fraction": nnkit_gflops / matmul,
+        "fractions": {
+            name: SAMPLES * FLOPS_PER_SAMPLE / seconds / 1e9 / matmul
+            for name, seconds in best.items()
+        },
         "nnkit_gflops_counting_6_per_weight": 6
         * SAMPLES
         * WEIGHTS
@@ -219,27 +237,62 @@ def workload_b():
     }
 
 
+# (key, limit, description); time ratios must stay at or under their limit,
+# the FLOP fraction at or above it. One limit per thread count (1, 2).
+TARGETS = (
+    ("nnkit/sklearn", (0.80, 0.80), "epoch time <= {:.2f}x scikit-learn's"),
+    ("nnkit/torch", (0.95, 0.95), "epoch time <= {:.2f}x PyTorch's"),
+    ("flop_fraction", (0.80, 0.75), "FLOP rate >= {:.0%} of the matmul rate"),
+)
+
+
 def targets(a, b):
-    """One row per target: (description, met, measured)."""
+    """One row per target and thread count: (description, met, measured, by)."""
     rows = []
-    for key, limit, description in (
-        ("nnkit/sklearn", 1.0, "nnkit epoch time <= 1.00x scikit-learn's"),
-        ("nnkit/torch", 1.15, "nnkit epoch time <= 1.15x PyTorch's"),
-        ("flop_fraction", 0.75, "nnkit FLOP rate >= 75% of the matmul rate"),
-    ):
-        values = [r[key] for r in a]
-        # Time ratios must stay under their limit, the FLOP fraction above it.
-        met = min(values) >= limit if key == "flop_fraction" else max(values) <= limit
-        measured = ", ".join(
-            f"{v:.2f} at {r['threads']} thread(s)"
-            for v, r in zip(values, a, strict=True)
-        )
-        rows.append((description, met, measured))
+    for key, limits, description in TARGETS:
+        for r, limit in zip(a, limits, strict=True):
+            value = r[key]
+            met = value >= limit if key == "flop_fraction" else value <= limit
+            if key == "flop_fraction":
+                measured, by = (
+                    f"{value:.0%}",
+                    f"{(limit - value) * 100:.0f} points short",
+                )
+            else:
+                measured, by = f"{value:.2f}x", f"{value / limit - 1:.0%} too slow"
+            rows.append(
+                (
+                    f"nnkit {description.format(limit)} at {r['threads']} thread(s)",
+                    met,
+                    measured,
+                    "" if met else by,
+                )
+            )
     for key, where in (("nnkit", "split seed 0"), ("nnkit_mean", "mean of seeds 0-4")):
         rows.append(
-            (f"digits test accuracy >= 98% ({where})", b[key] >= 0.98, f"{b[key]:.2%}")
+            (
+                f"digits test accuracy >= 98% ({where})",
+                b[key] >= 0.98,
+                f"{b[key]:.2%}",
+                "",
+            )
         )
     return rows
+
+
+def nnkit_profile(lines=12):
+    """The functions where one nnkit epoch of workload A spends its time, at
+    one thread: the matrix products sit in Linear's forward and backward."""
+    rng = np.random.default_rng(0)
+    X = rng.random((SAMPLES, SIZES[0]), dtype=np.float32)
+    y = rng.integers(0, SIZES[-1], SAMPLES)
+    profile = cProfile.Profile()
+    with threadpool_limits(limits=1):
+        profile.runcall(time_nnkit, X, y, seed=0)
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(lines)
+    table = out.getvalue()
+    return table[table.index("   ncalls") :].rstrip()
 
 
 def cpu_name():
@@ -272,7 +325,9 @@ def report(r):
     print(
         f"\nWorkload A: {'-'.join(map(str, SIZES))} ReLU MLP, float32, SGD "
         f"lr={LR}, batch {BATCH}, one epoch of {SAMPLES:,} samples, best of "
-        f"{r['repeats']}\nthreads   nnkit  sklearn    torch  nnkit/sklearn  "
+        f"{r['repeats']}\nnnkit: default use, as the book writes it (Sequential of "
+        "Linear and ReLU, SGD, fit; no tuning flag)\n"
+        f"threads   nnkit  sklearn    torch  nnkit/sklearn  "
         "nnkit/torch  matmul GFLOP/s  nnkit GFLOP/s  fraction"
     )
     for a in r["workload_a"]:
@@ -292,6 +347,15 @@ def report(r):
         f"products done; counting 6 per weight ({6 * WEIGHTS / 1e6:.3f} MFLOP), "
         f"nnkit's rate would read {rates} GFLOP/s."
     )
+    # The same count for all three: how close each gets to the matmul rate,
+    # which a whole epoch (data streamed from memory, element-wise work between
+    # the products) cannot reach.
+    others = "; ".join(
+        f"{a['threads']} thread(s): "
+        + ", ".join(f"{name} {f:.0%}" for name, f in a["fractions"].items())
+        for a in r["workload_a"]
+    )
+    print(f"Fraction of the matmul rate by the same count: {others}.")
     b = r["workload_b"]
     print(
         f"\nWorkload B: digits, {'-'.join(map(str, DIGITS_SIZES))} ReLU MLP, Adam, "
@@ -300,8 +364,14 @@ def report(r):
         f"0-{SPLIT_SEEDS - 1}: nnkit {b['nnkit_mean']:.2%}, sklearn "
         f"{b['sklearn_mean']:.2%}\n\nTargets:"
     )
-    for description, met, measured in r["targets"]:
-        print(f"  [{'met' if met else 'NOT met'}] {description}: {measured}")
+    for description, met, measured, by in r["targets"]:
+        shortfall = f" ({by})" if by else ""
+        print(f"  [{'met' if met else 'NOT met'}] {description}: {measured}{shortfall}")
+    print(
+        "\nProfile of one nnkit epoch of workload A at 1 thread (by own time; the "
+        "matrix products\nrun inside Linear.forward and Linear.backward*):\n"
+        + r["profile"]
+    )
     print(f"\nTotal time: {r['seconds']:.0f} s")
 
 
@@ -320,6 +390,7 @@ def main():
         "workload_a": a,
         "workload_b": b,
         "targets": targets(a, b),
+        "profile": nnkit_profile(),
         "seconds": time.perf_counter() - start,
     }
     report(results)

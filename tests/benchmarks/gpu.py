@@ -12,10 +12,10 @@ Printed: the time per step of each, their ratio (target: the mirror within
 fraction of the best rate of a square matrix product of the layer width,
 measured in the same run and precision.
 
-The mirror's ``Sequential.backward`` returns dX, the gradient with respect to
-the input batch, as the book's does; autograd skips that product because the
-data needs no gradient. The row "mirror, no input grad" runs the same backward
-but stops before the first layer's dX, doing exactly torch's work.
+The row "nnkit.torch" trains as ``fit`` does, with ``backward_parameters``:
+no gradient for the data, exactly torch's work (autograd skips that product
+because the data needs no gradient). The row "mirror, backward with dX" runs
+``Sequential.backward``, which also returns dX as the book's does.
 
 Usage::
 
@@ -69,16 +69,6 @@ def matmul_rate(n, *, device, dtype, repeats):
     return 2 * n**3 / seconds
 
 
-def backward_without_input_grad(model, dA):
-    """The mirror's backward, stopping short of the input's gradient: every
-    layer's backward except the first Linear's dX = dZ @ W.T."""
-    first, *rest = model.layers
-    for layer in reversed(rest):
-        dA = layer.backward(dA)
-    first.weight.grad += first.X.T @ dA
-    first.bias.grad += dA.sum(axis=0)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda")
@@ -111,13 +101,13 @@ def main():
 
     optimizer, loss_fn = nt.SGD(mirror.parameters(), lr=0.01), nt.CrossEntropyLoss()
 
-    def mirror_step(full_backward=True):
+    def mirror_step(with_dX=False):
         optimizer.zero_grad()
         loss_fn(mirror(X), y)  # returns a float: one synchronization per step
-        if full_backward:
+        if with_dX:
             mirror.backward(loss_fn.backward())
-        else:
-            backward_without_input_grad(mirror, loss_fn.backward())
+        else:  # as fit trains
+            mirror.backward_parameters(loss_fn.backward())
         optimizer.step()
 
     torch_optimizer = torch.optim.SGD(plain.parameters(), lr=0.01)
@@ -133,7 +123,7 @@ def main():
     timing |= {"repeats": args.repeats, "warmup": args.warmup}
     with torch.no_grad():  # the mirror never needs autograd
         t_mirror = best_time(mirror_step, **timing)
-        t_lean = best_time(lambda: mirror_step(full_backward=False), **timing)
+        t_with_dX = best_time(lambda: mirror_step(with_dX=True), **timing)
     t_plain = best_time(plain_step, **timing)
     peak = matmul_rate(max(sizes), device=device, dtype=dtype, repeats=args.repeats)
 
@@ -149,7 +139,7 @@ def main():
     for label, seconds in [
         ("torch.nn + torch.optim", t_plain),
         ("nnkit.torch", t_mirror),
-        ("mirror, no input grad", t_lean),
+        ("mirror, backward with dX", t_with_dX),
     ]:
         rate = flops / seconds
         print(
