@@ -22,11 +22,13 @@ nor objects reached through another library, so it is a hint, not a proof.
 """
 
 import ast
+import re
 
 REFERENCE_CODE = ("nnkit.check", "nnkit.grading")
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 MAX_ALIASES = 50  # alias chains longer than this are not followed
 MAX_SHOWN = 60  # characters of a student's name quoted in a flag
+DOTTED = re.compile(r"nnkit(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 class Scope:
@@ -163,7 +165,7 @@ def _uses(node, scope):
                     names.add(root.id)
                 continue  # the chain is read whole, not its shorter prefixes
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if node.value.startswith("nnkit") and len(node.value) < 200:
+            if len(node.value) < 200 and DOTTED.fullmatch(node.value.strip()):
                 dotted.add(node.value.strip())
         stack.extend((child, scope) for child in ast.iter_child_nodes(node))
     return dotted, names
@@ -207,6 +209,25 @@ def reference_uses(trees, exercise):
         )
         for dotted, through in sorted(found.items())
         if not any(other.startswith(dotted + ".") for other in found)
+    ]
+
+
+def notebook_uses(trees):
+    """Uses of the reference code anywhere in the code that runs, outside the
+    visible checks (already removed): code outside the exercise's functions can
+    find the hidden inputs and send answers of its own. One sentence per name.
+    """
+    module = Scope.of_module([tree for tree in trees if tree is not None])
+    found = set()
+    for tree in trees:
+        if tree is not None:
+            dotted, _ = _uses(tree, module)
+            found |= {name for name in dotted if _is_under(name, REFERENCE_CODE)}
+    return [
+        f"the notebook uses {_shown(name)} outside the visible checks, the "
+        "grader's reference code"
+        for name in sorted(found)
+        if not any(other.startswith(name + ".") for other in found)
     ]
 
 

@@ -20,7 +20,7 @@ import nnkit
 from nnkit.grading import gradebook
 from nnkit.grading.cells import read_program
 from nnkit.grading.exercises import ASSIGNMENTS, hidden_cases
-from nnkit.grading.flags import reference_uses
+from nnkit.grading.flags import notebook_uses, reference_uses
 from nnkit.grading.sandbox import Limits, Sandbox, SandboxError, probe, run_exercises
 from nnkit.grading.submissions import SubmissionError, find_submissions, read_notebook
 
@@ -117,6 +117,10 @@ def grade_submission(folder, submission, *, seed, limits, sandbox, log=print):
         except Exception as error:
             reason = grader_error(error, log, submission)
         gradebook.score(record, exercise.name, 0 if reason else points, points, reason)
+    try:
+        record["flags"] += notebook_uses(program.trees)
+    except Exception as error:
+        record["flags"].append(grader_error(error, log, submission))
     errors = {**cell_errors, **program.errors}
     record["notes"] = [
         f"code cell {number + 1} of {len(program.code)} raised {error_name(name)}"

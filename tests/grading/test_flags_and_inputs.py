@@ -11,7 +11,7 @@ import pytest
 import nnkit.check
 from nnkit.grading import gradebook
 from nnkit.grading.cells import read_program
-from nnkit.grading.flags import reference_uses
+from nnkit.grading.flags import notebook_uses, reference_uses
 from nnkit.grading.grade import describe_failure
 from nnkit.grading.sandbox import Attempt, Limits
 from nnkit.grading.submissions import SubmissionError
@@ -228,3 +228,20 @@ def test_the_grader_reads_the_worst_notebook_in_bounded_memory_and_time(tmp_path
         )
         seconds, kilobytes = map(float, result.stdout.split())
         assert kilobytes < 400 * 1024 and seconds < 20, (seconds, kilobytes)
+
+
+def test_reference_code_used_outside_the_functions_is_flagged_once():
+    forger = (
+        "import nnkit.check as c\nimport gc\n"
+        "for obj in gc.get_objects():\n"
+        "    answers = c.perceptron_update.expected\n"
+        "print('nnkit.check says hello')\n"
+        "c.perceptron_update(print)"
+    )
+    trees = read_program(notebook(forger)).trees
+    assert notebook_uses(trees) == [
+        f"the notebook uses {EXPECTED} outside the visible checks, the grader's "
+        "reference code"
+    ]
+    honest = "import nnkit.check\nnnkit.check.perceptron_update(print)"
+    assert notebook_uses(read_program(notebook(honest)).trees) == []
