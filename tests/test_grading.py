@@ -615,7 +615,7 @@ def test_grading_refuses_when_a_solution_is_readable(tmp_path, monkeypatch):
 
 def test_a_broken_sandbox_refuses_to_grade(tmp_path, monkeypatch):
     submit(tmp_path / "submissions", "alice")
-    monkeypatch.setattr("nnkit.grading.sandbox.sys.executable", "/bin/false")
+    monkeypatch.setattr("nnkit.grading.bwrap.sys.executable", "/bin/false")
     with pytest.raises(SandboxError, match="the sandbox did not start"):
         grade_folder(tmp_path / "submissions", tmp_path / "out", seed=1)
     assert gradebook.load(tmp_path / "out") == {}

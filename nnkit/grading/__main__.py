@@ -103,8 +103,9 @@ def release_command(args):
 
 
 def grade_command(args):
+    from nnkit.grading.bwrap import SandboxError, bwrap_path
     from nnkit.grading.grade import grade_folder
-    from nnkit.grading.sandbox import Limits, SandboxError, bwrap_path
+    from nnkit.grading.sandbox import Limits
 
     try:
         bwrap_path()

@@ -245,3 +245,13 @@ def test_reference_code_used_outside_the_functions_is_flagged_once():
     ]
     honest = "import nnkit.check\nnnkit.check.perceptron_update(print)"
     assert notebook_uses(read_program(notebook(honest)).trees) == []
+
+
+def test_without_bubblewrap_grading_refuses_and_says_how_to_install(monkeypatch):
+    from nnkit.grading import bwrap
+    from nnkit.grading.__main__ import main
+
+    monkeypatch.setattr(bwrap.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match="apt-get install bubblewrap"):
+        main(["grade", ".", "--out", "never-written"])
+    assert not os.path.exists("never-written")
