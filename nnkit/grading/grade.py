@@ -36,6 +36,7 @@ CHILD_CODES = {
     "RecursionError": "it recursed too deeply (RecursionError)",
 }
 MAX_PROBED = 5000
+MAX_FLAGS = 20
 
 
 def describe_failure(attempt, exercise, limits):
@@ -121,6 +122,9 @@ def grade_submission(folder, submission, *, seed, limits, sandbox, log=print):
         record["flags"] += notebook_uses(program.trees)
     except Exception as error:
         record["flags"].append(grader_error(error, log, submission))
+    if len(record["flags"]) > MAX_FLAGS:  # a notebook can name thousands
+        more = len(record["flags"]) - MAX_FLAGS
+        record["flags"][MAX_FLAGS:] = [f"... and {more} more uses"]
     errors = {**cell_errors, **program.errors}
     record["notes"] = [
         f"code cell {number + 1} of {len(program.code)} raised {error_name(name)}"
