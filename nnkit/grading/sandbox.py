@@ -8,7 +8,8 @@ IPC, PID, network, UTS and mount namespaces, with ``no_new_privs``:
   ``/tmp``, ``/var/tmp`` and ``/dev/shm``, a private ``/dev`` and ``/proc``;
 - the ``hidden`` paths (other submissions, the gradebook, the seed, the
   instructor's solutions, nnkit's own checkout but its package and the
-  interpreter) covered by empty, read-only mounts;
+  interpreter, and any closed folder above the interpreter, such as
+  ``/root``) covered by empty, read-only mounts;
 - no network, no SysV IPC shared with anyone, its own PID 1: when the child
   ends, its namespaces end, and everything it made in them goes too.
 
@@ -20,8 +21,8 @@ the host, the owner of root's private files.) Without root, bwrap makes a
 user namespace and the child runs as the grader's own user.
 
 Nothing is shared on disk: the job goes to the child on its stdin, the
-answers come back on its stdout, both parsed defensively
-(:mod:`.untrusted`). If a child dies (a time-out, ``os._exit``, a crash),
+answers come back on its stdout, read within a budget and parsed as
+untrusted (:mod:`.untrusted`). If a child dies (a time-out, ``os._exit``, a crash),
 the exercise it was running fails with that reason, and a new child runs
 the remaining ones, within a time budget for the whole submission.
 """
