@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test browser-deps notebooks check-portable release lint lock bench bench-gpu clean
+.PHONY: book test browser-deps sandbox-deps notebooks check-portable release lint lock bench bench-gpu clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,11 +46,16 @@ $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 browser-deps: $(BROWSER_STAMP)
 
+# The grader runs each student's code under Debian's bubblewrap (bwrap).
+sandbox-deps:
+	command -v bwrap >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap >/dev/null; }
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build -W --keep-going .
 	@echo "Open _build/html/index.html"
 
-test: $(STAMP) $(BROWSER_STAMP)
+test: $(STAMP) $(BROWSER_STAMP) sandbox-deps
 	$(BIN)/ruff check nnkit tests book/_tools book/_ext
 	$(BIN)/ruff format --check nnkit tests book/_tools book/_ext
 	$(BIN)/python book/_tools/check_notebooks.py

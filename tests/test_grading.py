@@ -5,31 +5,37 @@ assignment 1 graded together with submissions that try to cheat or break the
 grader, each of which must be graded without affecting the others.
 """
 
+import csv
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import numpy as np
 import pytest
 
 import nnkit.check
-from nnkit.grading import gradebook
-from nnkit.grading.cells import reference_uses
+from nnkit.grading import grade, gradebook
+from nnkit.grading.cells import read_program
 from nnkit.grading.exercises import ASSIGNMENTS, max_points
+from nnkit.grading.flags import reference_uses
 from nnkit.grading.grade import grade_folder
 from nnkit.grading.release import out_of_date, release
-from nnkit.grading.sandbox import Limits
+from nnkit.grading.sandbox import UID_RANGE, Limits, Sandbox, SandboxError
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "book" / "assignments" / "source"
 STATIC = ROOT / "book" / "_static" / "assignments"
 NAME = "ch01_perceptron"
-LIMITS = Limits(time_s=5, memory_bytes=1024**3)
+LIMITS = Limits(time_s=5, memory_bytes=1024**3, submission_s=9)
 SEED = 1234567
+NOT_UTF8 = os.fsdecode(b"caf\xe9-latin1")
+FORMULA = '=HYPERLINK("evil.example","click")'
+ROOT_USER = os.geteuid() == 0
 
 
 def cells_by_id(path):
@@ -39,9 +45,10 @@ def cells_by_id(path):
     }
 
 
-def submit(folder, student, replace=(), drop_checks=False, solved=True):
+def submit(folder, student, replace=(), prefix=(), drop_checks=False, solved=True):
     """Write STUDENT/ch01_perceptron.ipynb: the student version, with the
-    instructor's solutions (``solved``), some cells replaced by new code."""
+    instructor's solutions (``solved``), some cells replaced by new code or
+    with code put before theirs (``prefix``)."""
     notebook, cells = cells_by_id(STATIC / f"{NAME}.ipynb")
     _, solutions = cells_by_id(SOURCE / NAME / f"{NAME}.ipynb")
     for grade_id, cell in cells.items():
@@ -49,12 +56,14 @@ def submit(folder, student, replace=(), drop_checks=False, solved=True):
             cell.source = solutions[grade_id].source
     for grade_id, code in dict(replace).items():
         cells[grade_id].source = code
+    for grade_id, code in dict(prefix).items():
+        cells[grade_id].source = code + "\n" + cells[grade_id].source
     if drop_checks:
         notebook.cells = [
             c for c in notebook.cells if not c.metadata.get("nbgrader", {}).get("grade")
         ]
-    path = folder / student / f"{NAME}.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = os.path.join(folder, student, f"{NAME}.ipynb")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     nbformat.write(notebook, path)
 
 
@@ -107,15 +116,75 @@ def perceptron_update(w, b, x, y, lr):
     return np.frombuffer(SECRET.encode()[:800], dtype=np.uint8), type(SECRET)
 """
 
+# Lines made up to look like the child's, on every file descriptor it has:
+# answers for cases it was not asked, an oversized answer, error codes the
+# grader does not know ("signal" and "exit" once crashed describe_failure),
+# a cell that does not exist, a probe result, then an exit that looks clean.
 FORGED_LOG = """
-import os
-os.mkfifo("../outputs/perceptron_predict.0.0.npy")
-os.symlink({private!r}, "../outputs/perceptron_update.0.0.npy")
-with open("../outputs/log", "a") as log:
-    log.write("start cell-errors\\ncell-error 999 x\\nstart cells-done\\n")
-    log.write("cells-done\\nstart perceptron_predict\\ndone perceptron_predict\\n"
-              "done perceptron_update\\nerror perceptron_epoch 0 SECRET\\n")
+import base64, io, os
+import numpy as np
+buffer = io.BytesIO()
+np.save(buffer, np.zeros(10**6))
+big = base64.b64encode(buffer.getvalue()).decode()
+lines = ("cell-error 999 x\\ncells-done\\nstart perceptron_predict\\n"
+         f"answer perceptron_predict 0 0 {big}\\nanswer perceptron_predict 99 0 AAAA\\n"
+         "done perceptron_predict\\nerror perceptron_update 0 signal\\n"
+         "error perceptron_epoch 0 exit\\nreadable 0\\nfinished\\n")
+for fd in range(64):
+    try:
+        os.write(fd, lines.encode())
+    except OSError:
+        pass
 os._exit(0)
+"""
+
+# Isolation seen from inside: perceptron_predict is right only if the child has
+# its own PID, IPC and network namespaces, no_new_privs, empty private /tmp,
+# /var/tmp and /dev/shm, and (as root) a user id that is not root's.
+ISOLATION = """
+import os, socket
+import numpy as np
+def isolated():
+    status = open("/proc/self/status").read()
+    pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    segments = open("/proc/sysvipc/shm").read().splitlines()[1:]
+    try:
+        socket.create_connection(("1.1.1.1", 53), timeout=0.5).close()
+        network = True
+    except OSError:
+        network = False
+    return (
+        "NoNewPrivs:\\t1" in status and len(pids) <= 3 and not segments
+        and not network and os.listdir("/tmp") == [] == os.listdir("/dev/shm")
+        and os.listdir("/var/tmp") == [] and (os.getuid() != 0) == {root}
+    )
+ISOLATED = isolated()
+def perceptron_predict(w, b, X):
+    right = (X @ w + b >= 0).astype(int)
+    return right if ISOLATED else 1 - right
+"""
+
+# Leaves files in /tmp, /var/tmp and /dev/shm and a SysV shared memory segment:
+# none may reach the next child or survive it.
+KEY = 0x6E6E6B74
+LEAVE_BEHIND = f"""
+import ctypes, os
+for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+    with open(os.path.join(folder, "nnkit-test-channel"), "w") as file:
+        file.write("from a classmate")
+libc = ctypes.CDLL(None)
+libc.shmget({KEY}, 1 << 20, 0o1666)
+"""
+FIND_LEFT_BEHIND = f"""
+import ctypes, os
+import numpy as np
+FOUND = any(
+    os.path.exists(os.path.join(folder, "nnkit-test-channel"))
+    for folder in ("/tmp", "/var/tmp", "/dev/shm")
+) or ctypes.CDLL(None).shmget({KEY}, 0, 0) != -1
+def perceptron_predict(w, b, X):
+    right = (X @ w + b >= 0).astype(int)
+    return 1 - right if FOUND else right
 """
 
 PATCHES = """
@@ -156,6 +225,29 @@ def perceptron_update(w, b, x, y, lr):
     p.fit(x[None], [y], epochs=1)
     return p.weight, p.bias
 """
+EARLY_EXIT = "import os\ndef perceptron_predict(w, b, X):\n    os._exit(0)"
+LOOPS = "\n".join(
+    f"def {name}(*args):\n    while True:\n        pass"
+    for name in ("perceptron_predict", "perceptron_update", "perceptron_epoch")
+)
+HUGE_ANSWER = (
+    "import numpy as np\ndef perceptron_predict(w, b, X):\n"
+    "    return np.zeros(2 * 1024**2)"
+)
+ALIAS_CHEAT = """
+import nnkit
+_P = nnkit.perceptron.Perceptron
+def perceptron_update(w, b, x, y, lr):
+    p = _P(len(w), lr=lr)
+    p.weight, p.bias = w.astype(float), float(b)
+    p.fit(x[None], [y], epochs=1)
+    return p.weight, p.bias
+"""
+EXPECTED_CHEAT = """
+import nnkit.check
+def perceptron_update(w, b, x, y, lr):
+    return nnkit.check.perceptron_update.expected(dict(w=w, b=b, x=x, y=y, lr=lr))
+"""
 FORGETS_LR = """
 def perceptron_update(w, b, x, y, lr):
     error = y - (1 if x @ w + b >= 0 else 0)
@@ -163,37 +255,51 @@ def perceptron_update(w, b, x, y, lr):
 """
 
 
+class Batch(NamedTuple):
+    records: dict
+    out: Path
+    submissions: Path
+    private_files: list
+    hidden_files: list
+    students: set
+    log: list
+
+
 @pytest.fixture(scope="module")
 def adversarial(tmp_path_factory):
-    """Grade the batch (after a first run that creates a gradebook to steal)."""
+    """Grade the batch (after a first run that creates a gradebook to steal and
+    leaves files behind for a classmate)."""
     tmp = tmp_path_factory.mktemp("grading")
     private = tmp / "private"  # the instructor's own folder, mode 0o700
     shutil.copytree(SOURCE / NAME, private / NAME)
     private.chmod(0o700)
     private_source = private / NAME / f"{NAME}.ipynb"
     # Readable by every user (pytest's own folders are not): the grader must
-    # hide these two from student code, passed as hidden and as submissions.
+    # hide these from student code, passed as hidden and as submissions.
     world = Path(tempfile.mkdtemp(prefix="nnkit-test-"))
     world.chmod(0o755)
     hidden, submissions = world / "hidden", world / "submissions"
     shutil.copytree(SOURCE / NAME, hidden / NAME)
+    public = world / "public.txt"  # readable, not hidden: a stand-in secret
+    public.write_text("NNKIT-TEST-MARKER " + "x" * 100)
+    public.chmod(0o644)
     seed_file, out = private / "seed", tmp / "out"
     gradebook.write_atomically(seed_file, f"{SEED}\n")
     submit(submissions, "first")
-    grading = dict(seed=SEED, limits=LIMITS, hidden=[hidden], log=lambda _: None)
+    submit(submissions, "leaver", prefix={"perceptron_predict": LEAVE_BEHIND})
+    log = []
+    grading = dict(seed=SEED, limits=LIMITS, hidden=[hidden], log=log.append)
     grade_folder(submissions, out, **grading)
-    private_files = [
-        private_source,
-        out / "grades.json",
-        out / "gradebook.csv",
-        seed_file,
-    ]
-    # Readable by all: only the grader's empty mounts keep them from student code.
+    private_files = [private_source, out / "grades.json", out / "gradebook.csv"]
+    private_files.append(seed_file)
+    # Readable by all: only the grader's empty mounts keep them from student
+    # code, nnkit's own checkout included, wherever it is.
     hidden_files = [
         hidden / NAME / f"{NAME}.ipynb",
         submissions / "first" / f"{NAME}.ipynb",
+        SOURCE / NAME / f"{NAME}.ipynb",
+        ROOT / "README.md",
     ]
-    public = str(SOURCE / NAME / f"{NAME}.ipynb")
     batch = {
         "correct": {},
         "stub": {"solved": False},
@@ -201,32 +307,57 @@ def adversarial(tmp_path_factory):
         "always_equal": {"replace": {"perceptron_predict": ALWAYS_EQUAL}},
         "patches": {"replace": {"perceptron_predict": PATCHES}},
         "os_exit": {"replace": {"perceptron_update": EXIT}},
+        "early_exit": {"replace": {"perceptron_predict": EARLY_EXIT}},
         "sys_exit": {"replace": {"perceptron_predict": SYS_EXIT}},
         "loop": {"replace": {"perceptron_predict": LOOP}},
+        "loops": {"replace": {"perceptron_epoch": LOOPS}},
         "memory": {"replace": {"perceptron_update": MEMORY}},
+        "huge_answer": {"replace": {"perceptron_predict": HUGE_ANSWER}},
         "reader": {"replace": {"perceptron_predict": reader(private_files)}},
         "hidden_reader": {"replace": {"perceptron_predict": reader(hidden_files)}},
+        "isolation": {
+            "replace": {"perceptron_predict": ISOLATION.format(root=ROOT_USER)}
+        },
+        "finder": {"replace": {"perceptron_predict": FIND_LEFT_BEHIND}},
         "leak": {
             "replace": {
-                "perceptron_predict": LEAK.format(public=public),
+                "perceptron_predict": LEAK.format(public=str(public)),
                 "perceptron_update": "",
             }
         },
-        "forged_log": {
-            "replace": {"setup": FORGED_LOG.format(private=str(private_source))}
-        },
+        "forged_log": {"replace": {"setup": FORGED_LOG}},
         "no_checks": {"drop_checks": True},
         "edited_check": {"replace": {"check_perceptron_predict": "nnkit.check.x = 1"}},
         "hardcoded": {"replace": {"perceptron_update": hardcoded_update()}},
         "cheat": {"replace": {"perceptron_update": CHEAT}},
+        "alias_cheat": {"replace": {"perceptron_update": ALIAS_CHEAT}},
+        "expected_cheat": {"replace": {"perceptron_update": EXPECTED_CHEAT}},
+        # Names a spreadsheet or a UTF-8 encoder would choke on.
+        NOT_UTF8: {},
+        FORMULA: {},
+        "new\nline": {},
     }
     for student, options in batch.items():
-        submit(submissions, student, **options)
-    (submissions / "garbage").mkdir()
-    (submissions / "garbage" / f"{NAME}.ipynb").write_text("not a notebook")
+        submit(str(submissions), student, **options)
+    # What an extracted archive can hold where a notebook should be.
+    for student in ("garbage", "deep_json", "symlink_notebook", "directory", "fifo"):
+        (submissions / student).mkdir()
+    notebook = f"{NAME}.ipynb"
+    (submissions / "garbage" / notebook).write_text("not a notebook")
+    (submissions / "deep_json" / notebook).write_text("[" * 100_000)
+    (submissions / "symlink_notebook" / notebook).symlink_to(SOURCE / NAME / notebook)
+    (submissions / "directory" / notebook).mkdir()
+    os.mkfifo(submissions / "fifo" / notebook)
+    (submissions / "symlink_folder").symlink_to(submissions / "correct")
+    (submissions / "nbgrader_link").mkdir()
+    (submissions / "nbgrader_link" / NAME).symlink_to(submissions / "correct")
+    (submissions / "hardlink").mkdir()
+    os.link(hidden / NAME / notebook, submissions / "hardlink" / notebook)
+    (submissions / "loose-file.txt").write_text("not a student")
     grade_folder(submissions, out, **grading)
     records = {student: r for (student, _), r in gradebook.load(out).items()}
-    yield records, out, private_source, hidden_files
+    students = {*os.listdir(submissions)} - {"loose-file.txt"}
+    yield Batch(records, out, submissions, private_files, hidden_files, students, log)
     shutil.rmtree(world)
 
 
@@ -263,11 +394,20 @@ def test_points_and_names_match_the_instructor_notebooks():
 
 
 def test_correct_stub_and_partial(adversarial):
-    records = adversarial[0]
+    records = adversarial.records
     assert records["first"]["total"] == records["correct"]["total"] == max_points(NAME)
     assert records["stub"]["total"] == 0
     assert "NotImplementedError" in records["stub"]["reasons"]["perceptron_predict"]
     assert points(records["partial"]) == [1, 0, 0]
+
+
+def test_every_student_gets_a_record_and_honest_ones_full_marks(adversarial):
+    records = adversarial.records
+    assert set(records) == adversarial.students | {"first", "leaver"}
+    for student in ("correct", "no_checks", "edited_check", NOT_UTF8, FORMULA):
+        assert records[student]["total"] == max_points(NAME), student
+    assert records["new\nline"]["total"] == max_points(NAME)
+    assert not any("grader error" in line for line in adversarial.log)
 
 
 # perceptron_epoch calls perceptron_predict and perceptron_update, so an attack
@@ -278,32 +418,54 @@ def test_correct_stub_and_partial(adversarial):
         ("always_equal", [0, 2, 0], "not a number"),
         ("patches", [0, 2, 0], "wrong values"),
         ("os_exit", [1, 0, 0], "exit status 0"),
+        ("early_exit", [0, 2, 0], "exit status 0"),  # os._exit(0) spares the rest
         ("sys_exit", [0, 2, 0], "sys.exit()"),
         ("loop", [0, 2, 0], "time limit of 5 s"),
+        ("loops", [0, 0, 0], "time budget of 9 s"),
         ("memory", [1, 0, 0], "memory"),
-        ("forged_log", [0, 0, 0], ""),
+        ("huge_answer", [0, 2, 0], "not a number"),  # too big to be read back
+        ("forged_log", [0, 0, 0], "raised Exception"),
         ("no_checks", [1, 2, 2], None),
         ("edited_check", [1, 2, 2], None),
         ("hardcoded", [1, 0, 0], "wrong values"),
+        ("isolation", [1, 2, 2], None),
+        ("finder", [1, 2, 2], None),
+        ("leaver", [1, 2, 2], None),
     ],
 )
 def test_each_attack_costs_only_the_functions_it_touches(
     adversarial, student, expected, reason
 ):
-    record = adversarial[0][student]
+    record = adversarial.records[student]
     assert points(record) == expected, record["reasons"]
     if reason is not None:
         assert any(reason in text for text in record["reasons"].values())
 
 
-def test_notes_and_unreadable_notebooks(adversarial):
-    records = adversarial[0]
+@pytest.mark.parametrize(
+    ("student", "reason"),
+    [
+        ("garbage", "the file is not a readable Jupyter notebook"),
+        ("deep_json", "the file is not a readable Jupyter notebook"),
+        ("symlink_notebook", "symbolic link"),
+        ("symlink_folder", "symbolic link"),
+        ("nbgrader_link", "symbolic link"),
+        ("hardlink", "hard link"),
+        ("directory", "not a regular file"),
+        ("fifo", "not a regular file"),
+    ],
+)
+def test_what_is_not_a_notebook_gets_zero_and_a_reason(adversarial, student, reason):
+    record = adversarial.records[student]
+    assert record["total"] == 0 and record["max_total"] == max_points(NAME)
+    reasons = set(record["reasons"].values())
+    assert len(reasons) == 1 and reason in reasons.pop()
+
+
+def test_notes(adversarial):
+    records = adversarial.records
     assert records["sys_exit"]["notes"] == ["code cell 2 of 7 raised SystemExit"]
     assert records["forged_log"]["notes"] == []  # cell 999 does not exist
-    assert records["garbage"]["total"] == 0
-    assert set(records["garbage"]["reasons"].values()) == {
-        "the file is not a readable Jupyter notebook"
-    }
 
 
 def test_the_hardcoded_function_passes_the_visible_check(capsys):
@@ -313,40 +475,70 @@ def test_the_hardcoded_function_passes_the_visible_check(capsys):
     assert "passed" in capsys.readouterr().out
 
 
-def namespaces_work():
-    """Whether this machine lets the grader's children unshare and mount."""
-    code = "import ctypes; exit(ctypes.CDLL(None).unshare(0x00020000 | 0x40000000))"
-    return subprocess.run([sys.executable, "-c", code]).returncode == 0
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="private files need a separate user id")
 def test_student_code_cannot_read_private_files(adversarial):
-    assert adversarial[0]["reader"]["points"]["perceptron_predict"] == 1
+    assert adversarial.records["reader"]["points"]["perceptron_predict"] == 1
 
 
-@pytest.mark.skipif(
-    os.geteuid() != 0 or not namespaces_work(), reason="needs root and namespaces"
-)
 def test_student_code_cannot_read_hidden_files(adversarial):
-    for path in adversarial[3]:  # readable by every user, but hidden
+    for path in adversarial.hidden_files:  # readable by every user, but hidden
         assert all(p.stat().st_mode & 0o005 for p in path.parents)
         assert path.stat().st_mode & 0o004
-    assert adversarial[0]["hidden_reader"]["points"]["perceptron_predict"] == 1
+    assert adversarial.records["hidden_reader"]["points"]["perceptron_predict"] == 1
+
+
+def private_ids():
+    """The grader's private user ids."""
+    return range(*UID_RANGE)
+
+
+def test_nothing_survives_a_child(adversarial):
+    """No file, shared memory segment or process of a child outlives it."""
+    for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+        assert not os.path.exists(os.path.join(folder, "nnkit-test-channel"))
+        for entry in os.scandir(folder):
+            try:
+                owner = entry.stat(follow_symlinks=False).st_uid
+            except FileNotFoundError:  # another program's file, gone
+                continue
+            assert owner not in private_ids(), entry.path
+    with open("/proc/sysvipc/shm") as file:
+        segments = [line.split() for line in file.read().splitlines()[1:]]
+    assert not [s for s in segments if int(s[0]) == KEY or int(s[7]) in private_ids()]
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        uid = int(status.split("\nUid:")[1].split()[0])
+        assert uid not in private_ids(), f"process {pid} of a child is still running"
 
 
 def test_nothing_the_student_read_reaches_feedback_or_gradebook(adversarial):
-    records, out, _, _ = adversarial
-    assert records["leak"]["total"] == 0
-    secret = (SOURCE / NAME / f"{NAME}.ipynb").read_text()
+    out = adversarial.out
+    assert adversarial.records["leak"]["total"] == 0
     texts = [(out / "gradebook.csv").read_text(), (out / "grades.json").read_text()]
     texts += [p.read_text() for p in (out / "feedback").rglob("*.txt")]
     for text in texts:
-        assert "BEGIN SOLUTION" not in text and secret[:40] not in text
+        assert "NNKIT-TEST-MARKER" not in text and "BEGIN SOLUTION" not in text
         assert str(SEED) not in text
 
 
+def test_names_are_kept_as_bytes_and_shown_escaped(adversarial):
+    out = adversarial.out
+    assert (out / "feedback" / NOT_UTF8 / f"{NAME}.txt").is_file()
+    assert os.fsencode(NOT_UTF8) in os.listdir(os.fsencode(out / "feedback"))
+    rows = list(csv.reader((out / "gradebook.csv").open(encoding="utf-8")))
+    names = [row[0] for row in rows[1:]]
+    assert "caf\\xe9-latin1" in names and "new\\nline" in names
+    assert "'" + FORMULA in names  # a spreadsheet shows it as text
+    assert not any(cell[:1] in "=+-@" for row in rows for cell in row if cell)
+    assert not [p for p in out.rglob("*") if p.name.startswith(".tmp.")]
+
+
 def test_a_solution_using_nnkit_is_flagged_not_zeroed(adversarial):
-    record = adversarial[0]["cheat"]
+    records = adversarial.records
+    record = records["cheat"]
     assert record["total"] == max_points(NAME)
     assert record["flags"] == [
         "perceptron_update uses nnkit.perceptron.Perceptron, nnkit's own "
@@ -355,30 +547,43 @@ def test_a_solution_using_nnkit_is_flagged_not_zeroed(adversarial):
         "perceptron_update), nnkit's own implementation of this exercise",
     ]
     assert "For your instructor to review" in gradebook.feedback(record)
-    assert adversarial[0]["correct"]["flags"] == []
-
-
-def test_flags_follow_aliases_and_helpers():
-    code = [
-        "import nnkit as nk\ndef helper(Z):\n    return nk.activations.relu(Z)\n"
-        "def relu(Z):\n    return helper(Z)"
-    ]
-    assert reference_uses(code, nnkit.check.relu) == [
-        "relu uses nnkit.activations.relu (through helper), nnkit's own "
-        "implementation of this exercise"
-    ]
-    assert (
-        reference_uses(["def relu(Z):\n    return Z * (Z > 0)"], nnkit.check.relu) == []
+    assert records["correct"]["flags"] == []
+    assert records["alias_cheat"]["flags"][0] == record["flags"][0]
+    assert records["expected_cheat"]["flags"][0] == (
+        "perceptron_update uses nnkit.check.perceptron_update.expected, the "
+        "grader's reference code"
     )
 
 
+def program(*sources):
+    """The Program of a notebook whose code cells are ``sources``."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    return read_program(nbformat.writes(notebook).encode())
+
+
+def flags(exercise, *sources):
+    return reference_uses(program(*sources).trees, exercise)
+
+
+def test_flags_follow_aliases_and_helpers():
+    code = (
+        "import nnkit as nk\ndef helper(Z):\n    return nk.activations.relu(Z)\n"
+        "def relu(Z):\n    return helper(Z)"
+    )
+    assert flags(nnkit.check.relu, code) == [
+        "relu uses nnkit.activations.relu (through helper), nnkit's own "
+        "implementation of this exercise"
+    ]
+    assert flags(nnkit.check.relu, "def relu(Z):\n    return Z * (Z > 0)") == []
+
+
 def test_regrading_resumes_without_losing_or_duplicating(adversarial):
-    records, out, _, _ = adversarial
-    rows = (out / "gradebook.csv").read_text().splitlines()
-    assert len(rows) == 1 + len(records) and len(records) == 19
-    submissions = adversarial[3][-1].parent.parent
-    assert grade_folder(submissions, out, seed=SEED, limits=LIMITS) == []
-    assert (out / "gradebook.csv").read_text().splitlines() == rows
+    records, out = adversarial.records, adversarial.out
+    rows = list(csv.reader((out / "gradebook.csv").open(encoding="utf-8")))
+    assert len(rows) == 1 + len(records)
+    assert grade_folder(adversarial.submissions, out, seed=SEED, limits=LIMITS) == []
+    assert list(csv.reader((out / "gradebook.csv").open(encoding="utf-8"))) == rows
     assert oct((out).stat().st_mode & 0o777) == "0o700"
 
 
@@ -398,15 +603,46 @@ def test_the_command_line(tmp_path):
     assert (tmp_path / "out" / "feedback" / "alice" / f"{NAME}.txt").is_file()
 
 
-def test_a_broken_sandbox_records_no_grade(tmp_path, monkeypatch):
+def test_grading_refuses_when_a_solution_is_readable(tmp_path, monkeypatch):
+    # The instructor notebooks are named, but the sandbox forgets to hide them.
+    monkeypatch.setattr(grade, "make_sandbox", lambda hidden: Sandbox())
+    (tmp_path / "submissions").mkdir()
+    with pytest.raises(SandboxError, match="could read these private files"):
+        grade_folder(
+            tmp_path / "submissions", tmp_path / "out", seed=1, solutions=[SOURCE]
+        )
+
+
+def test_a_broken_sandbox_refuses_to_grade(tmp_path, monkeypatch):
     submit(tmp_path / "submissions", "alice")
-    monkeypatch.setattr("nnkit.grading.sandbox.sys.executable", "/bin/false")
+    monkeypatch.setattr("nnkit.grading.bwrap.sys.executable", "/bin/false")
+    with pytest.raises(SandboxError, match="the sandbox did not start"):
+        grade_folder(tmp_path / "submissions", tmp_path / "out", seed=1)
+    assert gradebook.load(tmp_path / "out") == {}
+
+
+def test_a_grader_error_costs_the_exercise_not_the_batch(tmp_path, monkeypatch):
+    """A failure of the grader on one submission gives its exercises 0 with the
+    reason, and the batch goes on."""
+    for student in ("alice", "bob"):
+        submit(tmp_path / "submissions", student)
+
+    def broken(exercise, expected, answers):
+        if exercise.name == "perceptron_update":
+            raise IndexError("a bug of the grader")
+        return None
+
+    monkeypatch.setattr(grade, "first_wrong_case", broken)
     lines = []
-    graded = grade_folder(
-        tmp_path / "submissions", tmp_path / "out", seed=1, log=lines.append
-    )
-    assert graded == [] and gradebook.load(tmp_path / "out") == {}
-    assert lines[0].startswith("alice/ch01_perceptron: not graded: the sandbox did not")
+    grade_folder(tmp_path / "submissions", tmp_path / "out", seed=1, log=lines.append)
+    records = gradebook.load(tmp_path / "out")
+    for student in ("alice", "bob"):
+        record = records[(student, NAME)]
+        assert points(record) == [1, 0, 2]
+        assert record["reasons"]["perceptron_update"] == (
+            "grader error: IndexError (see the grader's log)"
+        )
+    assert sum("grader error" in line for line in lines) == 2
 
 
 def test_nbgrader_accepts_the_instructor_notebooks(tmp_path):

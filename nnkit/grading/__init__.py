@@ -15,53 +15,67 @@ times it.
 
 How grading works
 -----------------
-Student code and the hidden checks never share a process. The grader reads a
-notebook's code without running it (and flags uses of nnkit's own version of
-an exercise), draws each exercise's hidden cases from a secret seed, and
-starts a throw-away child process (:mod:`.sandbox`, :mod:`.child`) that runs
-the code cells, calls the student's functions on the inputs and writes the
-answers as ``.npy`` files. The grader loads them with ``allow_pickle=False``
-and compares them, as plain arrays, with nnkit's answers computed in its own
-process. A child that hangs, exits, crashes or runs out of memory costs the
-exercise it was running; a new child runs the rest, and other submissions
-are unaffected.
+Student code and the hidden checks never share a process. The grader reads
+each submitted notebook once, without running it: only a regular file inside
+the student's own folder (no symbolic or hard link, pipe or folder), at most
+10 MB, with at most a million characters of code. It parses each code cell,
+removes the visible checks node by node, flags uses of nnkit's own version of
+an exercise (:mod:`.flags`, on those very syntax trees), draws each
+exercise's hidden cases from a secret seed, and computes nnkit's answers in
+its own process. A throw-away child (:mod:`.sandbox`, :mod:`.child`) runs the
+compiled cells, calls the student's functions and sends back plain ``.npy``
+arrays, no larger than the expected answers, which are compared here. A child
+that hangs, exits, crashes or runs out of memory costs the exercise it was
+running; a new child runs the rest, within a time budget per submission, and
+other submissions are unaffected. Whatever a submission holds, its student
+gets a record: a failure of the grader itself gives the exercises it hit 0
+points with the reason ``grader error`` and a traceback in the log.
 
 What the sandbox prevents, and what it does not
 ------------------------------------------------
-Run as root on Linux, each child reads its inputs, limits its memory, CPU
-time, file sizes and open files, enters new network and mount namespaces
-(no network; ``SUBMISSIONS_DIR``, ``DIR``, the seed file, ``--hide`` paths
-and, from the repository's root, ``book/assignments/source`` and ``.git``
-covered by empty mounts), forbids itself new processes and becomes a
-private, unused user id. Student code then cannot read the seed (it is never
-on disk where the child runs, and the seed file must not be world-readable),
-the gradebook, other submissions or the instructor notebooks, nor any file
-other users may not read; it cannot change the grader's files or nnkit's,
-reach the network, or leave processes behind. Its feedback quotes no text the
-student chose, so little can leak through it.
+Each child runs under bubblewrap (``bwrap``; ``apt-get install bubblewrap``
+or ``make sandbox-deps``); without it the grader refuses to start. The child
+has its own IPC, PID, network, UTS and mount namespaces and ``no_new_privs``;
+rlimits cap its memory, CPU time, file sizes, open files and (as root) its
+processes. It sees the file system read-only, with an empty, private,
+size-limited ``/tmp``, ``/var/tmp`` and ``/dev/shm``; the submissions, the
+gradebook (``--out``), the seed file, ``--hide`` and ``--solutions`` paths,
+``book/assignments/source`` and ``.git`` of the working directory, and
+nnkit's own checkout wherever it is imported from (all but its package and
+the interpreter) are covered by empty mounts. Run as root, the child then
+becomes a private user id that owns no file. When it ends, its namespaces
+end: no file, shared memory segment or process it made survives it. Before
+grading, a probe child checks that it cannot read any instructor notebook
+(``--solutions``, nnkit's own sources) or hidden file; if it can, grading
+refuses to start, as it does for a seed file other users may read.
+
+Student code then cannot read the seed, the gradebook, other submissions or
+the instructor notebooks named to the grader, nor any file other users may
+not read; it cannot change any file, reach the network, pass anything to
+another submission's child, or leave processes or shared memory behind. Its
+output is read within a budget and parsed as untrusted; feedback and the
+gradebook quote no text the student chose except the student's folder name,
+escaped (non-UTF-8 bytes as ``\\xNN``) and never a spreadsheet formula.
 
 It remains possible to:
 
-- read world-readable files that are not hidden, such as the rest of the
-  repository or the system's files;
-- write to world-writable places (``/tmp``), within the file size and time
-  limits: a channel between submissions graded in the same batch, and a way
-  to fill the disk;
-- use nnkit's own implementation in ways the static flag cannot see
-  (``getattr``, ``exec``): the flag is a hint for a human, not a proof;
+- read world-readable files that are not hidden: the system's files, and
+  copies of the solutions the grader was not told about (keep them private,
+  ``chmod -R go-rwx``, or name them with ``--solutions``);
+- use nnkit's own implementation in ways the static flag cannot see (names
+  built at run time with ``getattr`` or ``exec``, ``globals()``,
+  ``sys.modules``; code that digs the hidden inputs out of the child's memory
+  and writes answers without calling its function is flagged only if it names
+  ``nnkit.check`` or ``nnkit.grading``): the flag is a hint for a human, not a
+  proof;
 - leak a few bits per exercise through which grade and which failure it got;
-- attack the kernel or the Python interpreter itself. For real exams, run
-  the grader in a container or a virtual machine as well.
+- use the CPU and memory within the limits, and the kernel's attack surface
+  that namespaces leave open. For real exams, run the grader in a container
+  or a virtual machine as well.
 
-A container without ``CAP_SYS_ADMIN`` refuses the namespaces: the child then
-keeps the network and sees world-readable paths, but still runs under its
-private user id. Where the interpreter's files are readable only by their
-owner (a Python under ``/root``), only modules imported before the switch of
-user (numpy, nnkit and common standard modules, ``child.PRELOAD``) can be
-imported by student code.
-
-Without root, the children run as the grader's own user: the limits and the
-separate process still hold, but student code can read and change every file
-that user can, and start processes that outlive it. The command warns about
-it; grade in a container.
+Without root, bwrap runs in a user namespace as the grader's own user: the
+namespaces, the private folders and the limits hold, but student code can
+read every file that user can (it still cannot change them), and the
+command warns about it. A system that forbids user namespaces to
+unprivileged users makes grading without root refuse to start.
 """

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from nnkit.grading import gradebook
 
-# Hidden from student code when grading from the repository's root: the
-# instructor notebooks, and the git history that holds them too.
+# Hidden from student code when grading from a copy of the repository: the
+# instructor notebooks, and the git history that holds them too. (nnkit's own
+# checkout is hidden wherever it is: nnkit.grading.grade.make_sandbox.)
 DEFAULT_HIDDEN = ("book/assignments/source", ".git")
 
 
@@ -64,6 +65,14 @@ def parser():
         "book/assignments/source and .git are hidden when present",
     )
     grade.add_argument(
+        "--solutions",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="a private folder of instructor notebooks (repeatable): hidden, and "
+        "grading refuses to start if student code could read a notebook in it",
+    )
+    grade.add_argument(
         "--force", action="store_true", help="grade again what is graded"
     )
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -71,6 +80,12 @@ def parser():
         "--time-limit", type=float, default=20.0, help="seconds per child"
     )
     grade.add_argument("--memory-limit", type=float, default=2.0, help="GiB per child")
+    grade.add_argument(
+        "--submission-time-limit",
+        type=float,
+        default=60.0,
+        help="seconds for all the children of one submission",
+    )
     return parser
 
 
@@ -88,33 +103,48 @@ def release_command(args):
 
 
 def grade_command(args):
+    from nnkit.grading.bwrap import SandboxError, bwrap_path
     from nnkit.grading.grade import grade_folder
     from nnkit.grading.sandbox import Limits
 
+    try:
+        bwrap_path()
+    except SandboxError as error:
+        sys.exit(f"nnkit.grading: {error}")
     if os.geteuid() != 0:
         print(
             "nnkit.grading: warning: not running as root, so student code runs as "
-            "your own user and can read and change any file you can. Grade inside "
-            "a container or a virtual machine.",
+            "your own user and can read any file you can (it cannot change them). "
+            "Grade as root, inside a container or a virtual machine.",
             file=sys.stderr,
         )
     gradebook.private_folder(args.out)
     seed = read_seed(args.seed_file, args.out)
     limits = Limits(
-        time_s=args.time_limit, memory_bytes=int(args.memory_limit * 1024**3)
+        time_s=args.time_limit,
+        memory_bytes=int(args.memory_limit * 1024**3),
+        submission_s=args.submission_time_limit,
     )
-    hidden = [*args.hide, *(p for p in DEFAULT_HIDDEN if Path(p).exists())]
+    present = [Path(p).absolute() for p in DEFAULT_HIDDEN if Path(p).exists()]
+    hidden = [*args.hide, *present]
     if args.seed_file:
         hidden.append(args.seed_file)
-    graded = grade_folder(
-        args.submissions,
-        args.out,
-        seed=seed,
-        limits=limits,
-        jobs=args.jobs,
-        force=args.force,
-        hidden=hidden,
-    )
+    solutions = [*args.solutions]
+    if Path(DEFAULT_HIDDEN[0]).is_dir():
+        solutions.append(Path(DEFAULT_HIDDEN[0]).absolute())
+    try:
+        graded = grade_folder(
+            args.submissions,
+            args.out,
+            seed=seed,
+            limits=limits,
+            jobs=args.jobs,
+            force=args.force,
+            hidden=hidden,
+            solutions=solutions,
+        )
+    except SandboxError as error:
+        sys.exit(f"nnkit.grading: not grading: {error}")
     print(
         f"graded {len(graded)} submission(s); gradebook: {args.out / 'gradebook.csv'}"
     )

@@ -1,31 +1,70 @@
-"""Read a submitted notebook: its code, without the checks, and static flags.
+"""Read a submitted notebook into the program the sandbox will run.
 
 Everything here only *reads* the student's code, in the trusted grader: the
-notebook is parsed as JSON and each cell with :mod:`ast`; nothing is run.
-The code then goes to the sandbox (:mod:`nnkit.grading.child`) to be run.
+notebook is parsed as JSON once, each code cell with :mod:`ast` once, and the
+visible checks are removed from the syntax trees node by node. Those trees
+are what :mod:`nnkit.grading.flags` reads and what is compiled here and run
+in the sandbox (:mod:`nnkit.grading.child`): the flag reads the very code that
+runs, not a text beside it.
 """
 
 import ast
 import json
+import marshal
+from typing import NamedTuple
 
-MAX_NOTEBOOK_BYTES = 20 * 1024**2
+from nnkit.grading.flags import Scope
+from nnkit.grading.submissions import SubmissionError
+
+MAX_CODE_CHARS = 1024**2
 
 
-class SubmissionError(Exception):
-    """The submission is not a notebook that can be graded; the message says why."""
+class Program(NamedTuple):
+    """A notebook's code cells, ready to run.
+
+    ``trees`` holds the syntax tree of each cell as it will run (None where it
+    does not compile), ``code`` the compiled cells (``marshal`` bytes, or None),
+    ``errors`` maps a cell's number to the error that stops it compiling.
+    """
+
+    trees: list
+    code: list
+    errors: dict
 
 
-def code_cells(path):
-    """The source of every code cell of the notebook at ``path``, in order."""
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise SubmissionError("the notebook is larger than 20 MB")
+def read_program(data):
+    """The :class:`Program` of the notebook whose bytes are ``data``."""
+    sources = code_cells(data)
+    if sum(map(len, sources)) > MAX_CODE_CHARS:
+        raise SubmissionError("the notebook's code is longer than a million characters")
+    trees, errors = [], {}
+    for number, source in enumerate(sources):
+        try:
+            trees.append(ast.parse(_without_magics(source), f"<cell {number}>"))
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            trees.append(None)
+            errors[number] = _error_name(error)
+    remove_checks(trees)
+    code = []
+    for number, tree in enumerate(trees):
+        try:
+            compiled = compile(tree, f"<cell {number}>", "exec") if tree else None
+            code.append(marshal.dumps(compiled) if compiled else None)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            trees[number], errors[number] = None, _error_name(error)
+            code.append(None)
+    return Program(trees, code, errors)
+
+
+def code_cells(data):
+    """The source of every code cell of the notebook ``data`` (bytes), in order."""
     try:
-        notebook = json.loads(path.read_bytes())
+        notebook = json.loads(data)
         cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
-        sources = [_text(cell["source"]) for cell in cells]
-    except (ValueError, KeyError, TypeError) as error:
+        return [_text(cell["source"]) for cell in cells]
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
+        # RecursionError: JSON nested too deeply to be a notebook.
         raise SubmissionError("the file is not a readable Jupyter notebook") from error
-    return [_without_magics(source) for source in sources]
 
 
 def _text(source):
@@ -42,112 +81,31 @@ def _without_magics(source):
     return "\n".join("" if line.lstrip()[:1] in ("%", "!") else line for line in lines)
 
 
-def _parse(source):
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+def _error_name(error):
+    return (
+        "SyntaxError"
+        if isinstance(error, (SyntaxError, ValueError))
+        else (type(error).__name__)
+    )
 
 
-def without_checks(source):
-    """``source`` with its top-level ``nnkit.check...(...)`` calls blanked out.
+def remove_checks(trees):
+    """Remove each cell's top-level ``nnkit.check...(...)`` calls, in place.
 
-    The sandbox runs the student's code to define the functions; the visible
-    checks are for the student, and the grader has its own. Lines are blanked
-    rather than removed, so line numbers stay those of the notebook.
+    The visible checks are for the student; the grader has its own. A call is
+    a check if its function's dotted name, with imports and aliases followed,
+    is ``nnkit.check`` or below it.
     """
-    tree = _parse(source)
-    if tree is None:
-        return source  # the sandbox will report the syntax error
-    aliases = _aliases(tree)
-    lines = source.split("\n")
-    for node in tree.body:
-        is_call = isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-        target = _dotted(node.value.func, aliases) if is_call else None
-        if target and (target == "nnkit.check" or target.startswith("nnkit.check.")):
-            for number in range(node.lineno - 1, node.end_lineno):
-                lines[number] = ""
-    return "\n".join(lines)
-
-
-def reference_uses(sources, exercise):
-    """Where the student's ``exercise.name`` uses nnkit's own implementation.
-
-    Looks inside the function, and inside the notebook's other functions it
-    calls, for the dotted names in ``exercise.forbidden`` (``nnkit.relu``),
-    following ``import ... as`` aliases. Returns one sentence per use found.
-    A static check: code that hides the name (``getattr``, ``exec``) escapes it.
-    """
-    trees = [tree for tree in map(_parse, sources) if tree is not None]
-    aliases, functions, assigned = {}, {}, []
+    scope = Scope.of_module([tree for tree in trees if tree is not None])
     for tree in trees:
-        aliases.update(_aliases(tree))
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                functions.setdefault(node.name, []).append(node)
-            elif isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == exercise.name for t in node.targets
-            ):
-                assigned.append(node.value)
-    found, seen, todo = set(), set(), [exercise.name]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        where = "" if name == exercise.name else f" (through {name})"
-        for function in functions.get(name, []):
-            for node in ast.walk(function):
-                dotted = _dotted(node, aliases)
-                if dotted in functions:
-                    todo.append(dotted)
-                elif dotted and _is_forbidden(dotted, exercise.forbidden):
-                    found.add((dotted, where))
-    for value in assigned:
-        found.update(
-            (dotted, "")
-            for dotted in (_dotted(node, aliases) for node in ast.walk(value))
-            if dotted and _is_forbidden(dotted, exercise.forbidden)
-        )
-    # `nnkit.gradcheck.numerical_gradient` also contains the chain `nnkit.gradcheck`:
-    # report only the longest name of each use.
-    names = {dotted for dotted, _ in found}
-    return [
-        f"{exercise.name} uses {dotted}{where}, nnkit's own implementation of "
-        "this exercise"
-        for dotted, where in sorted(found)
-        if not any(other.startswith(dotted + ".") for other in names)
-    ]
+        if tree is not None:
+            tree.body = [node for node in tree.body if not _is_check(node, scope)]
 
 
-def _is_forbidden(dotted, forbidden):
-    return any(dotted == f or dotted.startswith(f + ".") for f in forbidden)
-
-
-def _aliases(tree):
-    """What each imported name stands for: ``{"nk": "nnkit", "r": "nnkit.relu"}``."""
-    aliases = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    aliases[alias.asname] = alias.name
-                else:  # `import nnkit.check` binds the name nnkit
-                    root = alias.name.split(".")[0]
-                    aliases[root] = root
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases
-
-
-def _dotted(node, aliases):
-    """``a.b.c`` for a Name or a chain of Attributes, with the root alias resolved."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(aliases.get(node.id, node.id))
-    return ".".join(reversed(parts))
+def _is_check(node, scope):
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    names = scope.resolve(node.value.func)
+    return bool(names) and all(
+        name == "nnkit.check" or name.startswith("nnkit.check.") for name in names
+    )

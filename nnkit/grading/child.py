@@ -1,29 +1,30 @@
-"""The sandboxed child: run a submission's code, call its functions, save the answers.
+"""The sandboxed child: run a submission's code, call its functions, send the answers.
 
-:mod:`nnkit.grading.sandbox` starts this program as
-``python -I -B -m nnkit.grading.child WORKDIR`` in a fresh process with a
-minimal environment. Everything trusted happens before the first line of
-student code:
+:mod:`nnkit.grading.sandbox` starts this program under bubblewrap as
+``python -I -B -m nnkit.grading.child``, with the job on stdin. Everything
+trusted happens before the first line of student code:
 
-1. read the job (the code cells and the hidden inputs) into memory;
-2. limit address space, CPU time, file size and open files (setrlimit);
-3. import numpy, nnkit and a few standard modules: once step 4 is done the
+1. read the job (the compiled code cells and the hidden inputs) from stdin;
+2. keep stdout for the answers, and point fd 1 (``print``) at /dev/null;
+3. limit address space, CPU time, file size and open files (setrlimit);
+4. import numpy, nnkit and a few standard modules: after step 5 the
    interpreter's own files may no longer be readable;
-4. when started as root: enter new network and mount namespaces (no
-   network; the grader's private paths covered by empty mounts), forbid new
-   processes, and become the private user id the grader chose, which owns
-   nothing but ``home/`` and ``outputs/`` of this job.
+5. when started as root: forbid new processes and become the private user
+   id the grader chose, which owns no file.
 
-Then it runs the cells, calls each function on its cases, writes each answer
-to ``outputs/`` as a ``.npy`` file and one line per event to ``outputs/log``.
-Nothing this process writes is trusted: the grader reads every file
-defensively and compares the answers in its own process.
+Then it runs the cells, calls each function on its cases and writes one line
+per event, answers as base64 ``.npy`` files (see :mod:`.untrusted`), and
+``finished`` last. Student code can write anything to the same pipe; the
+grader trusts none of it.
 """
 
+import base64
 import builtins
 import copy
 import importlib
+import io
 import json
+import marshal
 import os
 import resource
 import sys
@@ -44,10 +45,6 @@ PRELOAD = (
     "nnkit",
     "nnkit.check",
 )
-# Flags of unshare(2) and mount(2), from <sched.h> and <sys/mount.h>.
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 
 
 class WrongCount(Exception):
@@ -58,40 +55,55 @@ class NotNumeric(Exception):
     """A returned value is not a number or an array of numbers."""
 
 
-def main(workdir):
-    with open(os.path.join(workdir, "job.json")) as file:
-        job = json.load(file)
+def main():
+    job = json.loads(sys.stdin.buffer.read())
+    channel = private_stdout()
     limit_resources(job["limits"])
     for name in PRELOAD:
         importlib.import_module(name)
-    inputs = {
-        exercise["name"]: [
-            load_case(workdir, exercise["name"], number, kinds)
-            for number, kinds in enumerate(exercise["cases"])
-        ]
-        for exercise in job["exercises"]
-    }
-    outputs = os.path.join(workdir, "outputs")
-    os.chdir(os.path.join(workdir, "home"))
-    # Tells the grader the sandbox itself worked. Written before isolation, in
-    # the grader's folder, so that student code cannot remove it.
-    open(os.path.join(workdir, "ready"), "w").close()
-    if job["uid"] is not None:
-        isolate(job["uid"], job["hidden"])
-    # From here on, student code runs. Line buffering: each event reaches the
-    # file at once, so the grader knows how far we got if the process dies.
-    log = open(os.path.join(outputs, "log"), "a", buffering=1)
+    if "probe" in job:
+        become(job["uid"])
+        channel.write("ready\n")
+        for index, path in enumerate(job["probe"]):
+            if can_read(path):
+                channel.write(f"readable {index}\n")
+        finish(channel)
+    inputs = {e["name"]: list(map(load_case, e["cases"])) for e in job["exercises"]}
+    channel.write("ready\n")
+    become(job["uid"])
+    # From here on, student code runs.
     namespace = {"__name__": "__main__", "__builtins__": builtins}
-    for number, source in enumerate(job["cells"]):
+    for number, code in enumerate(job["cells"]):
+        if code is None:
+            continue  # it did not compile: the grader knows
         try:
-            exec(compile(source, f"<cell {number}>", "exec"), namespace)
+            exec(marshal.loads(base64.b64decode(code)), namespace)
         except BaseException as error:  # SystemExit and KeyboardInterrupt too
-            log.write(f"cell-error {number} {category(error)}\n")
-    log.write("cells-done\n")
+            channel.write(f"cell-error {number} {category(error)}\n")
+    channel.write("cells-done\n")
     for exercise in job["exercises"]:
         name = exercise["name"]
-        log.write(f"start {name}\n")
-        log.write(call(namespace.get(name), exercise, inputs[name], outputs) + "\n")
+        channel.write(f"start {name}\n")
+        line = call(namespace.get(name), exercise, inputs[name], channel)
+        channel.write(line + "\n")
+    finish(channel)
+
+
+def private_stdout():
+    """A line-buffered copy of stdout for the answers; fd 1 then goes nowhere,
+    so that what student code prints is not taken for an answer."""
+    channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="ascii")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    return channel
+
+
+def finish(channel):
+    """Say so and end now: no student ``atexit`` handler or thread runs after."""
+    channel.write("finished\n")
+    channel.flush()
+    os._exit(0)
 
 
 def limit_resources(limits):
@@ -103,48 +115,44 @@ def limit_resources(limits):
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def isolate(uid, hidden):
-    """Cut the network, cover the ``hidden`` paths, forbid new processes and
-    become ``uid``; this process must be root."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    # New network and mount namespaces: best effort, as a container may forbid
-    # them (the private uid still protects files other users cannot read).
-    if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0:
-        libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None)  # mounts stay here
-        for path in map(os.fsencode, hidden):
-            if os.path.isdir(path):  # an empty folder nobody may enter
-                flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
-                libc.mount(b"none", path, b"tmpfs", flags, b"size=4k,mode=000")
-            elif os.path.exists(path):  # a file: now empty
-                libc.mount(b"/dev/null", path, None, MS_BIND, None)
-    # The count is per user id, and this process is the uid's only one.
+def become(uid):
+    """Forbid new processes and become ``uid`` (when started as root)."""
+    if uid is None:
+        return
+    # The count is per user id, and this sandbox holds the uid's only processes.
     resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)
 
 
-def load_case(workdir, name, number, kinds):
+def can_read(path):
+    try:
+        with open(path, "rb") as file:
+            file.read(1)
+        return True
+    except OSError:
+        return False
+
+
+def load_case(arguments):
     """The arguments of one case, as the student's function receives them."""
     import numpy as np
 
     args = []
-    for index, kind in enumerate(kinds):
-        path = os.path.join(workdir, "inputs", f"{name}.{number}.{index}.npy")
-        array = np.load(path, allow_pickle=False)
-        if kind == "scalar":
+    for argument in arguments:
+        array = np.load(io.BytesIO(base64.b64decode(argument["npy"])))
+        if argument["kind"] == "scalar":
             args.append(array.item())  # a Python int or float, as in the check
-        elif kind == "list":
+        elif argument["kind"] == "list":
             args.append(array.tolist())
         else:
             args.append(array)
     return args
 
 
-def call(function, exercise, cases, outputs):
-    """Call ``function`` on every case and save its answers; return the log line."""
+def call(function, exercise, cases, channel):
+    """Call ``function`` on every case and send its answers; return the last line."""
     import numpy as np
 
     name, count = exercise["name"], exercise["outputs"]
@@ -163,8 +171,10 @@ def call(function, exercise, cases, outputs):
                 array = np.asarray(value)
                 if array.dtype.kind not in "biuf":
                     raise NotNumeric
-                path = os.path.join(outputs, f"{name}.{number}.{index}.npy")
-                np.save(path, array, allow_pickle=False)
+                buffer = io.BytesIO()
+                np.save(buffer, array, allow_pickle=False)
+                npy = base64.b64encode(buffer.getvalue()).decode()
+                channel.write(f"answer {name} {number} {index} {npy}\n")
         except BaseException as error:  # SystemExit and KeyboardInterrupt too
             return f"error {name} {number} {category(error)}"
     return f"done {name}"
@@ -182,4 +192,4 @@ def category(error):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main()

@@ -9,6 +9,7 @@ hidden inputs. The points here must match those of the check cells in the
 instructor notebooks (a test compares them).
 """
 
+import os
 import zlib
 
 import numpy as np
@@ -67,9 +68,11 @@ def hidden_cases(exercise, *, seed, student):
     """The hidden cases of ``exercise`` for ``student``, drawn from the secret ``seed``.
 
     The same seed, student and exercise always give the same cases, so grading
-    again gives the same grade.
+    again gives the same grade. ``student`` is a folder's name: its bytes count
+    (``os.fsencode``), whatever their encoding.
     """
-    entropy = [seed, zlib.crc32(student.encode()), zlib.crc32(exercise.name.encode())]
+    student_hash = zlib.crc32(os.fsencode(student))
+    entropy = [seed, student_hash, zlib.crc32(exercise.name.encode())]
     return exercise.cases(np.random.default_rng(np.random.SeedSequence(entropy)))
 
 

@@ -6,6 +6,11 @@ assignment, points per exercise, total, flags) and
 replaced atomically (written beside, then renamed), so an interrupted run
 leaves the previous version, never half a file. ``OUT`` is made private (mode
 0o700): the sandboxed children must not read other students' grades.
+
+Student names are folder names, whatever bytes they hold: they are kept as
+they are in ``grades.json`` (JSON escapes them) and in the feedback's path,
+and shown through :func:`printable` everywhere else. No CSV cell begins with
+a character a spreadsheet reads as a formula.
 """
 
 import csv
@@ -49,15 +54,49 @@ def private_folder(out):
     return out
 
 
+def printable(text):
+    """``text`` with anything unprintable escaped (``\\xff`` for a byte that was
+    not UTF-8, ``\\n`` for a newline): safe in a line of a log or a file."""
+    if text.isprintable():
+        return text
+    return "".join(map(_printable_character, text))
+
+
+def _printable_character(c):
+    if c.isprintable():
+        return c
+    if "\udc80" <= c <= "\udcff":  # a byte os.fsdecode could not decode
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    return ascii(c)[1:-1]
+
+
+def spreadsheet_safe(value):
+    """A CSV cell no spreadsheet takes for a formula (``=HYPERLINK(...)``)."""
+    if not isinstance(value, str):
+        return value
+    text = printable(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def write_atomically(path, text):
+    """Replace ``path`` with ``text``; a failed write leaves the old file and
+    no temporary file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, prefix=f".{path.name}.", delete=False, encoding="utf-8"
+        "w", dir=path.parent, prefix=".tmp.", delete=False, encoding="utf-8"
     ) as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(file.name, path)  # keeps NamedTemporaryFile's private mode 0o600
+        try:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        except BaseException:
+            os.unlink(file.name)
+            raise
+    try:
+        os.replace(file.name, path)  # keeps NamedTemporaryFile's private mode 0o600
+    except BaseException:
+        os.unlink(file.name)
+        raise
 
 
 def load(out):
@@ -90,16 +129,9 @@ def write_csv(out, records):
     for key in sorted(records):
         record = records[key]
         row = [record["points"].get(name, "") for name in exercises]
-        writer.writerow(
-            [
-                record["student"],
-                record["assignment"],
-                *row,
-                record["total"],
-                record["max_total"],
-                "; ".join(record["flags"]),
-            ]
-        )
+        cells = [record["student"], record["assignment"], *row, record["total"]]
+        cells += [record["max_total"], "; ".join(record["flags"])]
+        writer.writerow(map(spreadsheet_safe, cells))
     write_atomically(Path(out) / "gradebook.csv", text.getvalue())
 
 
@@ -118,7 +150,7 @@ def feedback(record):
         lines += [f"- {note}" for note in record["notes"]]
     if record["flags"]:
         lines += ["", "For your instructor to review:"]
-        lines += [f"- {flag}" for flag in record["flags"]]
+        lines += [f"- {printable(flag)}" for flag in record["flags"]]
     return "\n".join(lines) + "\n"
 
 

@@ -1,58 +1,75 @@
-"""Run a submission's functions in throw-away processes, and read back the answers.
+"""Run a submission's functions in throw-away sandboxes, and read back the answers.
 
-The grader's side of the sandbox (the child's side is :mod:`.child`). For one
-submission it makes a temporary folder::
+The grader's side of the sandbox (the child's side is :mod:`.child`). Each
+child is a fresh Python process started by bubblewrap (``bwrap``) in new
+IPC, PID, network, UTS and mount namespaces, with ``no_new_privs``:
 
-    WORKDIR/         root-owned, mode 0o711: the child may pass, not list
-        job.json     the code cells, limits, argument kinds      (0o600)
-        inputs/      the hidden inputs, one .npy per argument     (0o700)
-        ready        made by the child before any student code runs
-        stderr       the child's error output, read only if ``ready`` is missing
-        home/        the child's working directory               (child's)
-        outputs/     the child's answers and its log             (child's)
+- the whole file system read-only, with an empty, private, size-limited
+  ``/tmp``, ``/var/tmp`` and ``/dev/shm``, a private ``/dev`` and ``/proc``;
+- the ``hidden`` paths (other submissions, the gradebook, the seed, the
+  instructor's solutions, nnkit's own checkout but its package and the
+  interpreter, and any closed folder above the interpreter, such as
+  ``/root``) covered by empty, read-only mounts;
+- no network, no SysV IPC shared with anyone, its own PID 1: when the child
+  ends, its namespaces end, and everything it made in them goes too.
 
-The child reads the job and the inputs before it drops root, so the files
-stay unreadable to student code. It then runs as a private user id, chosen
-here and used by nothing else on the machine. Without root it runs as the
-grader's own user (see :mod:`nnkit.grading` for what that allows).
+Run as root, bwrap keeps only the rights to change user, and the child,
+once the job is read and the modules it needs are imported, becomes a
+private user id no file belongs to (:func:`private_uid`). (bwrap's own
+``--uid`` is no such user for root: in a user namespace it stays uid 0 on
+the host, the owner of root's private files.) Without root, bwrap makes a
+user namespace and the child runs as the grader's own user.
 
-If the child dies (a time-out, ``os._exit``, a crash), the exercise it was
-running fails with that reason, and a new child runs the remaining ones.
+Nothing is shared on disk: the job goes to the child on its stdin, the
+answers come back on its stdout, read within a budget and parsed as
+untrusted (:mod:`.untrusted`). If a child dies (a time-out, ``os._exit``, a crash),
+the exercise it was running fails with that reason, and a new child runs
+the remaining ones, within a time budget for the whole submission.
 """
 
+import base64
+import io
 import json
 import os
 import pwd
 import secrets
-import shutil
 import signal
 import subprocess
-import sys
-import tempfile
+import threading
+import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 
-from nnkit.grading.untrusted import read_answers, read_log
+from nnkit.grading.bwrap import SandboxError, bwrap_command, child_environment
+from nnkit.grading.untrusted import LineReader, read_report
 
 # Private user ids are drawn from this range; ids that exist on the machine are
 # skipped. Nothing owns files under them, so the child can read only what any
 # user may read.
 UID_RANGE = (1_600_000_000, 1_700_000_000)
-
-
-class SandboxError(RuntimeError):
-    """The child failed before running any student code: a problem of the grader."""
+MAX_STDERR = 4096
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Limits of each child process: wall time, address space, file size."""
+    """Limits of each child (``time_s``, memory, file size, each private
+    temporary folder) and of all the children of one submission together."""
 
     time_s: float = 20.0
     memory_bytes: int = 2 * 1024**3
     file_bytes: int = 64 * 1024**2
+    tmp_bytes: int = 32 * 1024**2
+    submission_s: float = 60.0
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """What the children must not see, and what they must see inside it:
+    ``keep`` lists paths inside a hidden folder mounted back (read-only)."""
+
+    hidden: tuple = ()
+    keep: tuple = ()
 
 
 @dataclass
@@ -61,8 +78,9 @@ class Attempt:
 
     ``failure`` is a code: a category the child logged (``NotImplementedError``,
     ``missing``, ``count``, ...) or how the process ended (``timeout``,
-    ``signal SIGKILL``, ``exit 0``); ``case`` is the case it failed on, if known.
-    ``during_cells`` is True when the process ended before the functions existed.
+    ``budget``, ``signal SIGKILL``, ``exit 0``); ``case`` is the case it failed
+    on, if known. ``during_cells`` is True when the process ended before the
+    functions existed.
     """
 
     answers: list | None = None
@@ -83,146 +101,171 @@ def private_uid():
             return uid
 
 
-def run_exercises(cells, exercises, limits, hidden=()):
-    """Run ``cells`` in the sandbox and call each exercise's function on its cases.
+def run_exercises(code, exercises, limits, sandbox):
+    """Run the compiled cells ``code`` and call each exercise's function on its cases.
 
-    ``exercises`` is a list of ``(name, n_outputs, cases)``, each case a list
-    of arguments. The child cannot see the ``hidden`` files and folders (when
-    run as root). Returns ``{name: Attempt}`` and ``{cell number: error name}``
-    for the code cells that raised.
+    ``exercises`` is a list of ``(name, cases, caps)``: each case a list of
+    arguments, ``caps[case][output]`` the most bytes that answer may take.
+    Returns ``{name: Attempt}`` and ``{cell number: error name}`` for the code
+    cells that raised.
     """
     uid = private_uid()
-    workdir = Path(tempfile.mkdtemp(prefix="nnkit-grading-"))
-    try:
-        workdir.chmod(0o711)
-        for folder in ("inputs", "home", "outputs"):
-            (workdir / folder).mkdir(mode=0o700)
-            if uid is not None and folder != "inputs":
-                os.chown(workdir / folder, uid, uid)
-        todo = [
-            (name, count, write_inputs(workdir, name, cases))
-            for name, count, cases in exercises
-        ]
-        attempts, cell_errors = {}, {}
-        while todo:
-            write_job(workdir, uid, limits, cells, todo, hidden)
-            (workdir / "ready").unlink(missing_ok=True)
-            ending = run_child(workdir, limits)
-            if not (workdir / "ready").exists():
-                error = (workdir / "stderr").read_text(errors="replace")[-2000:]
-                raise SandboxError(f"the sandbox did not start ({ending}):\n{error}")
-            log = read_log(workdir / "outputs" / "log")
-            (workdir / "outputs" / "log").unlink(missing_ok=True)
-            cell_errors.update(log.cell_errors)
-            todo = settle(todo, log, ending, attempts, workdir)
-        return attempts, cell_errors
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    deadline = time.monotonic() + limits.submission_s
+    inputs = {name: encode_cases(cases) for name, cases, _ in exercises}
+    caps = {name: caps for name, _, caps in exercises}
+    todo = [name for name, _, _ in exercises]
+    attempts, cell_errors = {}, {}
+    while todo:
+        seconds = min(limits.time_s, deadline - time.monotonic())
+        if seconds <= 0:
+            attempts.update((name, Attempt(failure="budget")) for name in todo)
+            break
+        job = {
+            "uid": uid,
+            "limits": asdict(limits),
+            "cells": [base64.b64encode(c).decode() if c else None for c in code],
+            "exercises": [
+                {"name": n, "outputs": len(caps[n][0]), "cases": inputs[n]}
+                for n in todo
+            ],
+        }
+        lines, ending = run_child(job, sandbox, limits, seconds, caps)
+        if ending == "timeout" and seconds < limits.time_s:
+            ending = "budget"
+        report = read_report(lines, caps)
+        if not report.ready:
+            raise SandboxError(
+                f"the sandbox did not start ({ending or 'exit 0'}):\n{lines.stderr}"
+            )
+        cell_errors.update(report.cell_errors)
+        todo = settle(todo, report, ending, attempts)
+    return attempts, cell_errors
 
 
-def write_job(workdir, uid, limits, cells, todo, hidden):
-    exercises = [{"name": n, "outputs": c, "cases": kinds} for n, c, kinds in todo]
-    # Covering a folder that holds the workdir would cut the child off from it.
-    hidden = [str(p) for p in map(Path, hidden) if not workdir.is_relative_to(p)]
-    job = {
-        "uid": uid,
-        "limits": asdict(limits),
-        "cells": cells,
-        "exercises": exercises,
-        "hidden": hidden,
-    }
-    path = workdir / "job.json"
-    path.write_text(json.dumps(job))
-    path.chmod(0o600)
-
-
-def settle(todo, log, ending, attempts, workdir):
+def settle(todo, report, ending, attempts):
     """Record what one child run decided; return the exercises still to run.
 
-    ``ending`` is None for a clean exit, else how the process ended.
+    ``ending`` is None for a clean exit, else how the process ended. A child
+    that exits 0 without saying it finished was ended by student code.
     """
-    if not log.cells_done:
-        for name, _, _ in todo:
+    if ending is None and not report.finished:
+        ending = "exit 0"
+    if not report.cells_done:
+        for name in todo:
             attempts[name] = Attempt(failure=ending or "exit 0", during_cells=True)
         return []
     left = []
-    for name, count, kinds in todo:
-        line = log.exercises.get(name)
-        if line is None:
-            left.append((name, count, kinds))
-        elif line[0] == "done":
-            attempts[name] = Attempt(answers=read_answers(workdir, name, count, kinds))
-        elif line[0] == "error":
-            case = int(line[1]) if line[1].isdigit() else None
-            attempts[name] = Attempt(failure=line[2], case=case)
+    for name in todo:
+        event = report.exercises.get(name)
+        if event is None:
+            left.append(name)
+        elif event[0] == "done":
+            attempts[name] = Attempt(answers=report.answers(name))
+        elif event[0] == "error":
+            attempts[name] = Attempt(failure=event[2], case=event[1])
         else:  # started, never finished: the process ended while it ran
-            attempts[name] = Attempt(failure=ending or "exit 0")
+            attempts[name] = Attempt(failure=ending or "missing")
     if left and (ending is None or len(left) == len(todo)):
-        # A clean exit that skipped exercises, or a run that settled nothing:
+        # A child that finished but skipped exercises, or that settled nothing:
         # running again would not help.
-        for name, _, _ in left:
-            attempts[name] = Attempt(failure=ending or "exit 0")
+        for name in left:
+            attempts[name] = Attempt(failure=ending or "missing")
         return []
     return left
 
 
-def write_inputs(workdir, name, cases):
-    """Save each argument of each case as .npy; return each case's argument kinds.
-
-    The kind tells the child how to give the argument back as it was: a
-    Python number (``"scalar"``), a list, or an array.
-    """
-    kinds = []
-    for number, args in enumerate(cases):
-        kinds.append([])
-        for index, value in enumerate(args):
-            path = workdir / "inputs" / f"{name}.{number}.{index}.npy"
-            np.save(path, np.asarray(value), allow_pickle=False)
+def encode_cases(cases):
+    """Each case's arguments as ``{"kind", "npy"}``: the kind tells the child how
+    to give the argument back as it was, a Python number, a list or an array."""
+    encoded = []
+    for args in cases:
+        encoded.append([])
+        for value in args:
+            buffer = io.BytesIO()
+            np.save(buffer, np.asarray(value), allow_pickle=False)
             if isinstance(value, list):
-                kinds[-1].append("list")
+                kind = "list"
             elif isinstance(value, (int, float)):
-                kinds[-1].append("scalar")
+                kind = "scalar"
             else:
-                kinds[-1].append("array")
-    return kinds
+                kind = "array"
+            npy = base64.b64encode(buffer.getvalue()).decode()
+            encoded[-1].append({"kind": kind, "npy": npy})
+    return encoded
 
 
-def run_child(workdir, limits):
-    """Run one child to its end; None if it exited cleanly, else how it ended."""
-    home = workdir / "home"
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(home),
-        "TMPDIR": str(home),
-        "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg",
-        "PYTHONHASHSEED": "0",
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
-    command = [sys.executable, "-I", "-B", "-m", "nnkit.grading.child", str(workdir)]
-    # stderr goes to a file of the grader's, shown only if the sandbox fails.
-    with open(workdir / "stderr", "wb") as stderr:
-        process = subprocess.Popen(
-            command,
-            cwd=home,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            start_new_session=True,
-        )
+def run_child(job, sandbox, limits, seconds, caps):
+    """Run one child to its end; return the lines it wrote and how it ended
+    (None for a clean exit, else ``timeout``, ``signal NAME`` or ``exit N``)."""
+    command = bwrap_command(sandbox, limits, root=job["uid"] is not None)
+    process = subprocess.Popen(
+        command,
+        env=child_environment(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    lines = LineReader(caps)
+    stderr = bytearray()
+    threads = [
+        threading.Thread(target=_send, args=(process.stdin, json.dumps(job).encode())),
+        threading.Thread(target=lines.read, args=(process.stdout,)),
+        threading.Thread(target=_tail, args=(process.stderr, stderr)),
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        returncode = process.wait(timeout=limits.time_s)
+        returncode = process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # the child leads its own group
-        except ProcessLookupError:
-            pass
-        process.kill()
-        process.wait()
-        return "timeout"
+        _kill(process)
+        returncode = "timeout"
+    for thread in threads:
+        thread.join(timeout=10)
+    if any(thread.is_alive() for thread in threads):  # a pipe held open: end it
+        _kill(process)
+    lines.stderr = bytes(stderr).decode("utf-8", "replace")
+    if returncode == "timeout":
+        return lines, "timeout"
     if returncode < 0:
-        return f"signal {signal.Signals(-returncode).name}"
-    return None if returncode == 0 else f"exit {returncode}"
+        return lines, f"signal {signal.Signals(-returncode).name}"
+    return lines, None if returncode == 0 else f"exit {returncode}"
+
+
+def _kill(process):
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # bwrap leads its own group
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _send(pipe, data):
+    try:
+        pipe.write(data)
+        pipe.close()
+    except OSError:  # BrokenPipeError: the child ended before reading it all
+        pass
+
+
+def _tail(pipe, tail):
+    """Keep the last MAX_STDERR bytes the child wrote to stderr."""
+    while chunk := pipe.read1(65536):
+        tail += chunk
+        del tail[:-MAX_STDERR]
+
+
+def probe(paths, sandbox, limits):
+    """The paths of ``paths`` that a child in ``sandbox`` can read.
+
+    Starts one child with the same sandbox and user id as a grading child,
+    which runs no student code; a SandboxError says why it did not start.
+    """
+    job = {"uid": private_uid(), "limits": asdict(limits), "probe": list(paths)}
+    lines, ending = run_child(job, sandbox, limits, limits.time_s, {})
+    report = read_report(lines, {})
+    if not report.ready:
+        raise SandboxError(
+            f"the sandbox did not start ({ending or 'exit 0'}):\n{lines.stderr}"
+        )
+    return [paths[i] for i in sorted(report.readable) if i < len(paths)]
