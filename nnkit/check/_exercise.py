@@ -184,10 +184,9 @@ class Exercise:
         text = f"Failed on case {number} of {count} ({case.note}), with\n"
         text += describe(case.args)
         seeded = f", seed={seed}" if seed else ""
-        call = ", ".join(case.args)
         text += (
-            f"\nRebuild it: args = nnkit.check.{self.name}.case({number}{seeded})"
-            f"; {self.name}(**args), or {self.name}({call}) with those values."
+            f"\nRebuild it: args = nnkit.check.{self.name}.case({number}{seeded}),"
+            f" then {self.name}(**args)."
         )
         if case.why and in_answer:
             text += f"\nWhat this case tests: {case.why}"
