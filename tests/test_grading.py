@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import pytest
 
 import nnkit.check

@@ -130,17 +130,24 @@ class Exercise:
                 f"{type(function).__name__}. Call it as "
                 f"nnkit.check.{self.name}({self.name})."
             )
-        cases = self.public_cases(seed)
+        cases, notes = self.public_cases(seed), []
         for number, case in enumerate(cases, start=1):
-            failure = self.run(function, case.args)
+            failure = self.run(function, case.args, notes)
             if failure:
                 where = self.where(case, number, len(cases), seed, failure.in_answer)
                 raise CheckFailed(f"{failure.text}\n{where}")
         seeded = f" with seed={seed}" if seed else ""
         print(f"{self.name} passed all {len(cases)} checks{seeded}.")
+        for note in dict.fromkeys(notes):  # each once, in order
+            print(f"Note: it warned {note}; that does not fail the check.")
 
-    def run(self, function, args):
-        """Call ``function`` on one case; return a :class:`Failure`, or None."""
+    def run(self, function, args, notes=None):
+        """Call ``function`` on one case; return a :class:`Failure`, or None.
+
+        Warnings other than RuntimeWarning do not fail the case; they are added
+        to ``notes``, as text, and printed to stdout rather than to stderr
+        (nbgrader would zero a check cell that writes to stderr).
+        """
         given = copy.deepcopy(args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RuntimeWarning)
@@ -156,11 +163,12 @@ class Exercise:
                 except Exception as error:
                     return Failure(explain_error(self.name, self.signature, error))
         numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
-        for other in caught:
-            if other not in numeric:  # not ours to judge: show it as usual
-                warnings.showwarning(
-                    other.message, other.category, other.filename, other.lineno
-                )
+        if notes is not None:
+            notes += [
+                f'"{w.message}" ({w.category.__name__})'
+                for w in caught
+                if w not in numeric
+            ]
         problem = self.count_problem(result) or self.first_problem(
             result, self.expected(args)
         )
