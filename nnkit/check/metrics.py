@@ -43,12 +43,14 @@ def _label_fixed(rng):
         Case(
             "no sample predicted positive",
             _labels(rng, [0, 1, 1], y_pred=[0, 0, 0]),
-            "TP + FP = 0: precision divides by zero, and the answer is 0.",
+            "TP + FP = 0: precision divides by zero, and its answer is 0; "
+            "recall is 0 / 2 = 0.",
         ),
         Case(
             "no positive sample",
             _labels(rng, [0, 0, 0], y_pred=[0, 1, 0]),
-            "TP + FN = 0: recall divides by zero, and the answer is 0.",
+            "TP + FN = 0: recall divides by zero, and its answer is 0; "
+            "precision is 0 / 1 = 0.",
         ),
         Case("every sample wrong", _labels(rng, [1, 0, 1, 0], y_pred=[0, 1, 0, 1])),
     ]
