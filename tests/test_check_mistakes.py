@@ -238,6 +238,13 @@ def test_the_wrong_sign_is_said_only_when_every_value_is_negated():
     assert "one sample at a time, in order" in message
 
 
+def test_the_l2_gradient_with_an_extra_2_gets_the_factor_hint():
+    message = failure(nnkit.check.l2_gradient, lambda W, lam: 2 * lam * W)
+    assert "(a (2, 2) W)" in message
+    assert "Every value is 2 times the right one" in message
+    assert "the 1/2 cancels the 2" in message
+
+
 def test_a_factor_on_some_values_only_gets_no_hint():
     def mse_gradient(y_pred, y_true):
         d = 2 * (y_pred - y_true) / y_pred.size

@@ -108,13 +108,15 @@ def _l2(W, lam):
 def _l2_fixed(rng):
     k = scale(rng)
     W = k * np.array([[3.0, -4.0]])
+    why = "R = lam / 2 * np.sum(W**2), so dW = lam * W: the 1/2 cancels the 2."
     return [
         Case("lam = 0: no penalty", dict(W=W, lam=0.0)),
         Case(
-            "the example of the chapter",
-            dict(W=W, lam=0.5),
-            "R = lam / 2 * np.sum(W**2), so dW = lam * W: the 1/2 cancels the 2.",
+            "a (2, 2) W",
+            dict(W=k * np.array([[1.0, -2.0], [0.5, 3.0]]), lam=0.1),
+            why,
         ),
+        Case("the example of the chapter", dict(W=W, lam=0.5), why),
     ]
 
 
