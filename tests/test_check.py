@@ -147,6 +147,21 @@ def test_small_inputs_are_shown_in_full_and_labels_up_to_40():
     assert "lr = 0.5" in text
 
 
+def test_a_transposed_shape_is_named_and_a_transposed_answer_too():
+    from nnkit.check import compare
+
+    want = np.arange(6.0).reshape(2, 3)
+    problem = compare(want.T, want, name="dW")
+    assert problem.detail == (
+        "dW has shape (3, 2) but should be shape (2, 3) "
+        "(it is the transpose of the right answer)."
+    )
+    problem = compare(np.zeros((3, 2)), want, name="dW")
+    assert problem.detail.endswith("(the shape is the transpose of the right one).")
+    problem = compare(np.zeros(6), want, name="dW")
+    assert problem.detail == "dW has shape (6,) but should be shape (2, 3)."
+
+
 def test_messages_point_at_the_first_wrong_entry():
     def relu(Z):
         A = np.maximum(Z, 0)

@@ -71,7 +71,12 @@ def compare(value, expected, *, name, rtol=1e-6, atol=1e-9):
     if expected.shape == () and array.size == 1:
         array = array.reshape(())
     if array.shape != expected.shape:
-        hint = " (it looks transposed)" if array.shape == expected.shape[::-1] else ""
+        hint = ""
+        if array.ndim == 2 and array.shape == expected.shape[::-1]:
+            if np.allclose(array.T, expected, rtol=rtol, atol=atol):
+                hint = " (it is the transpose of the right answer)"
+            else:
+                hint = " (the shape is the transpose of the right one)"
         wanted = "a single number" if expected.shape == () else "shape "
         wanted += shape_str(expected.shape) if expected.shape else ""
         return Problem(
