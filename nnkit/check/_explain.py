@@ -71,17 +71,8 @@ def compare(value, expected, *, name, rtol=1e-6, atol=1e-9):
     if expected.shape == () and array.size == 1:
         array = array.reshape(())
     if array.shape != expected.shape:
-        hint = ""
-        if array.ndim == 2 and array.shape == expected.shape[::-1]:
-            if np.allclose(array.T, expected, rtol=rtol, atol=atol):
-                hint = " (it is the transpose of the right answer)"
-            else:
-                hint = " (the shape is the transpose of the right one)"
-        wanted = "a single number" if expected.shape == () else "shape "
-        wanted += shape_str(expected.shape) if expected.shape else ""
         return Problem(
-            f"{name} has the wrong shape",
-            f"{name} has shape {shape_str(array.shape)} but should be {wanted}{hint}.",
+            f"{name} has the wrong shape", wrong_shape(name, array, expected)
         )
     got, want = array.astype(np.float64), expected.astype(np.float64)
     wrong = ~np.isclose(got, want, rtol=rtol, atol=atol)
@@ -92,12 +83,29 @@ def compare(value, expected, *, name, rtol=1e-6, atol=1e-9):
     detail = f"{at} is {got[index]:.6g} but should be {want[index]:.6g}"
     if want.size > 1:
         detail += f" ({int(wrong.sum())} of {want.size} values are wrong)"
-    square = got.ndim == 2 and got.shape[0] == got.shape[1]
-    if square and np.allclose(got.T, want, rtol=rtol, atol=atol):
+    if got.ndim == 2 and is_transpose(got, want):  # a square array
         hint = " It is the transpose of the right answer: rows and columns swapped."
     else:
         hint = factor_hint(got, want, wrong, atol)
     return Problem(f"{name} has wrong values", detail + "." + hint)
+
+
+def is_transpose(array, expected):
+    """True if the 2-D ``array`` is ``expected`` with rows and columns swapped."""
+    return array.T.shape == expected.shape and np.allclose(array.T, expected)
+
+
+def wrong_shape(name, array, expected):
+    """Words for a value of the wrong shape, and whether it is a transpose."""
+    wanted = "a single number" if expected.shape == () else "shape "
+    wanted += shape_str(expected.shape) if expected.shape else ""
+    hint = ""
+    if array.ndim == 2 and array.shape == expected.shape[::-1]:
+        if is_transpose(array, expected):
+            hint = " (it is the transpose of the right answer)"
+        else:
+            hint = " (the shape is the transpose of the right one)"
+    return f"{name} has shape {shape_str(array.shape)} but should be {wanted}{hint}."
 
 
 def factor_hint(got, want, wrong, atol):
