@@ -209,3 +209,16 @@ def test_other_warnings_are_noted_on_stdout_but_do_not_fail(capsys):
         "fail the check.",
     ]
     assert err == ""  # nbgrader zeroes a check cell that writes to stderr
+
+
+def test_a_factor_hint_says_nonzero_when_the_zeros_are_right():
+    from nnkit.check import compare
+
+    want = np.array([0.0, 1.0, -2.0, 0.0, 3.0])
+    detail = compare(2 * want, want, name="dZ").detail
+    assert detail.endswith(
+        "(3 of 5 values are wrong). Every nonzero value is 2 times the right one: "
+        "a factor is missing or extra (such as 1/N, or 2)."
+    )
+    detail = compare(np.array([1.0, 2.0]), np.array([-1.0, -2.0]), name="w").detail
+    assert detail == "w[0] is 1 but should be -1 (2 of 2 values are wrong)."
