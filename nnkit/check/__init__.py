@@ -6,16 +6,26 @@ as ``perceptron_update(w, b, x, y, lr)``. After writing one, run its check::
     import nnkit.check
     nnkit.check.perceptron_update(perceptron_update)
 
-The check calls your function on a dozen cases, random shapes and edge values
-(zeros, ties, inputs of +-1000), and compares each answer with nnkit's own
-implementation. It prints one line if every answer is right; otherwise it
-raises :class:`CheckFailed` with a message in plain words: which value is
-wrong, at which index, what it should be, and the inputs of the case. Pass
+The check calls your function on a dozen cases and compares each answer with
+nnkit's own implementation. The hand-picked cases come first: edge values
+(zeros, ties, inputs of +-1000) and the cases that tell common mistakes apart
+(precision from recall, a mean from a sum, one axis from the other); random
+shapes and values follow. It prints one line if every answer is right;
+otherwise it raises :class:`CheckFailed` with a message in plain words: which
+value is wrong, at which index, what it should be, the inputs of the case and
+the call that rebuilds it, such as ``nnkit.check.softmax.case(1)``. Pass
 ``seed=`` to try other random cases.
 
-The grader (``nnkit.grading``) uses the same cases and comparison, drawn from
-a seed the students never see, so a function that passes its check for any
-seed should pass grading; one that only reproduces the visible cases will not.
+A case also fails when NumPy warns while your function runs (a
+``RuntimeWarning``: overflow, division by zero, an invalid value), even if
+the answer is right, because such code is not numerically stable; and when
+your function changes the arrays it was given instead of returning new ones.
+
+The grader (``nnkit.grading``) uses the same kinds of cases and the same
+comparison, drawn from a seed the students never see: the hand-picked cases
+with other numbers, and other random ones. A function that passes its check
+for any seed should pass grading; one that only reproduces the visible cases
+will not.
 
 ``import nnkit`` does not import this module: import ``nnkit.check`` itself.
 """

@@ -1,44 +1,56 @@
 """The machinery behind ``nnkit.check``: run a function on cases, compare, explain.
 
 An :class:`Exercise` knows the function a student writes (its name and
-signature), how to draw test cases (random shapes and edge values, from a
-seeded generator) and the reference answer, computed with nnkit itself.
+signature), its cases and the reference answer, computed with nnkit itself.
 Calling an exercise checks a student's function on the spot. The course's
-grader (``nnkit.grading``) runs the same cases, drawn from a seed the students
-never see, in a separate process, and compares with the same
-:func:`compare`.
+grader (``nnkit.grading``) draws its cases with :meth:`Exercise.cases` from a
+seed the students never see, in a separate process, and compares with the
+same :meth:`Exercise.first_problem`.
+
+A case passes when four things hold: the function returns, its answer matches
+the reference, NumPy gave no ``RuntimeWarning`` (overflow, division by zero,
+an invalid value) while it ran, and the input arrays are as they were before
+the call.
 """
 
 import copy
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from nnkit._checks import shape_str
+from nnkit.check._explain import (
+    CheckFailed,
+    Problem,
+    changed_input,
+    compare,
+    describe,
+    explain_error,
+    explain_warning,
+)
 
-
-class CheckFailed(AssertionError):
-    """A check found a mistake; the message says what and where, in plain words."""
+__all__ = ["Case", "CheckFailed", "Exercise", "Problem", "compare"]
 
 
 class Case(NamedTuple):
-    """One test case: a short note on what it tests, and the arguments by name."""
+    """One test case: a short note, the arguments by name, and why it matters.
+
+    ``why`` is shown when the case fails: what the case tests, in plain words.
+    """
 
     note: str
     args: dict
+    why: str = ""
 
 
-class Problem(NamedTuple):
-    """What is wrong with a returned value.
+class Failure(NamedTuple):
+    """Why a case failed, in words; ``in_answer`` if the answer (or a warning
+    while computing it) was wrong, rather than an error or a changed input."""
 
-    ``summary`` names the value but quotes no numbers, so the grader can show
-    it without revealing its hidden inputs; ``detail`` says where and how much.
-    """
-
-    summary: str
-    detail: str
+    text: str
+    in_answer: bool = False
 
 
 @dataclass(frozen=True, repr=False)
@@ -55,28 +67,60 @@ class Exercise:
         The names of the returned values, in order (one name: a single value).
     reference : callable
         nnkit's answer: takes the same arguments, returns a tuple of outputs.
-    cases : callable
-        ``cases(rng)`` returns a list of :class:`Case`; argument order in each
+    fixed : callable
+        ``fixed(rng)`` returns the hand-picked cases, a list of :class:`Case`:
+        edge values, and the cases that tell common mistakes apart. With
+        ``rng=None`` they are exactly as written in the source (the public
+        check); with a generator, variants with the same purpose (the grader).
+    random : callable
+        ``random(rng)`` returns random cases. Argument order in each
         ``Case.args`` is the order of the call.
     forbidden : tuple of str
         Dotted names of nnkit's own version of the function (``nnkit.relu``);
         the grader flags solutions that use them.
     rtol, atol : float
         Tolerances of the comparison, as in ``np.isclose``.
+    advice : str
+        What to do when NumPy warns (overflow...), in the chapter's words.
     """
 
     name: str
     signature: str
     outputs: tuple
     reference: Callable
-    cases: Callable
+    fixed: Callable
+    random: Callable
     forbidden: tuple = ()
     rtol: float = 1e-6
     atol: float = 1e-9
+    advice: str = ""
+
+    def cases(self, rng):
+        """The grader's cases: variants of the fixed cases, then random ones."""
+        return [*self.fixed(rng), *self.random(rng)]
+
+    def public_cases(self, seed=0):
+        """The cases ``check(function, seed=seed)`` runs.
+
+        With ``seed=0`` the fixed cases are as written in the source; any other
+        seed draws variants of them too, as the grader does.
+        """
+        rng = np.random.default_rng(seed)
+        return [*self.fixed(rng if seed else None), *self.random(rng)]
+
+    def case(self, number, *, seed=0):
+        """The arguments of case ``number`` (counting from 1), as a fresh dict.
+
+        Rebuild a failing case with ``args = check.case(3)``, then call your
+        function as ``f(**args)``.
+        """
+        return copy.deepcopy(self.public_cases(seed)[number - 1].args)
 
     def expected(self, args):
         """The reference outputs for ``args``, as a tuple of arrays."""
-        return tuple(np.asarray(v) for v in self.reference(**copy.deepcopy(args)))
+        with np.errstate(all="ignore"):  # the reference's own edges are deliberate
+            outputs = self.reference(**copy.deepcopy(args))
+        return tuple(np.asarray(v) for v in outputs)
 
     def __call__(self, function, *, seed=0):
         """Check ``function`` on every case; print one line, or raise CheckFailed."""
@@ -86,31 +130,75 @@ class Exercise:
                 f"{type(function).__name__}. Call it as "
                 f"nnkit.check.{self.name}({self.name})."
             )
-        cases = self.cases(np.random.default_rng(seed))
+        cases, notes = self.public_cases(seed), []
         for number, case in enumerate(cases, start=1):
-            where = f"on case {number} of {len(cases)} ({case.note}), with\n"
-            where += describe(case.args)
-            try:
-                result = function(*copy.deepcopy(list(case.args.values())))
-            except NotImplementedError as error:
-                raise CheckFailed(
-                    f"{self.name} is not written yet: it raises NotImplementedError. "
-                    "Replace `raise NotImplementedError()` with your code."
-                ) from error
-            except Exception as error:
-                hint = ""
-                if isinstance(error, TypeError):
-                    hint = f"\nThe function should be called as {self.signature}."
-                raise CheckFailed(
-                    f"{self.name} raised {type(error).__name__}: {error}\n{where}{hint}"
-                ) from error
-            problem = self.count_problem(result) or self.first_problem(
-                result, self.expected(case.args)
-            )
-            if problem:
-                raise CheckFailed(f"{self.name}: {problem.detail}\n{where}")
+            failure = self.run(function, case.args, notes)
+            if failure:
+                where = self.where(case, number, len(cases), seed, failure.in_answer)
+                raise CheckFailed(f"{failure.text}\n{where}")
         seeded = f" with seed={seed}" if seed else ""
         print(f"{self.name} passed all {len(cases)} checks{seeded}.")
+        for note in dict.fromkeys(notes):  # each once, in order
+            print(f"Note: it warned {note}; that does not fail the check.")
+
+    def run(self, function, args, notes=None):
+        """Call ``function`` on one case; return a :class:`Failure`, or None.
+
+        Warnings other than RuntimeWarning do not fail the case; they are added
+        to ``notes``, as text, and printed to stdout rather than to stderr
+        (nbgrader would zero a check cell that writes to stderr).
+        """
+        given = copy.deepcopy(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RuntimeWarning)
+            with np.errstate(over="warn", divide="warn", invalid="warn"):
+                try:
+                    result = function(*given.values())
+                except NotImplementedError:
+                    raise CheckFailed(  # about the function, not about this case
+                        f"{self.name} is not written yet: it raises "
+                        "NotImplementedError. Replace `raise NotImplementedError()` "
+                        "with your code."
+                    ) from None
+                except Exception as error:
+                    return Failure(explain_error(self.name, self.signature, error))
+        numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        if notes is not None:
+            notes += [
+                f'"{w.message}" ({w.category.__name__})'
+                for w in caught
+                if w not in numeric
+            ]
+        problem = self.count_problem(result) or self.first_problem(
+            result, self.expected(args)
+        )
+        if problem:
+            text = f"{self.name}: {problem.detail}"
+            if numeric:
+                text += "\n" + explain_warning(numeric[0], self.advice, also=True)
+            return Failure(text, in_answer=True)
+        if numeric:
+            text = f"{self.name}: " + explain_warning(numeric[0], self.advice)
+            return Failure(text, in_answer=True)
+        for name in args:
+            changed = changed_input(name, args[name], given[name])
+            if changed:
+                return Failure(f"{self.name} {changed}")
+        return None
+
+    def where(self, case, number, count, seed, in_answer):
+        """Which case failed, its inputs, the call that rebuilds it and, when
+        the answer itself is wrong (``in_answer``), what the case tests."""
+        text = f"Failed on case {number} of {count} ({case.note}), with\n"
+        text += describe(case.args)
+        seeded = f", seed={seed}" if seed else ""
+        text += (
+            f"\nRebuild it: args = nnkit.check.{self.name}.case({number}{seeded}),"
+            f" then {self.name}(**args)."
+        )
+        if case.why and in_answer:
+            text += f"\nWhat this case tests: {case.why}"
+        return text
 
     def count_problem(self, result):
         """A Problem if ``result`` does not hold one value per output, else None."""
@@ -141,77 +229,3 @@ class Exercise:
 
     def __repr__(self):
         return f"<nnkit.check for {self.signature}>"
-
-
-def compare(value, expected, *, name, rtol=1e-6, atol=1e-9):
-    """Compare one returned ``value`` with the ``expected`` array.
-
-    Returns None if they match, else a :class:`Problem`. Nothing here calls
-    the value's own ``==``: it is turned into a plain NumPy array first, so
-    an object that claims to equal everything cannot pass.
-    """
-    try:
-        array = np.asarray(value)
-    except Exception:
-        array = np.asarray(None)
-    if array.dtype.kind not in "biuf":
-        return Problem(
-            f"{name} is not a number or an array of numbers",
-            f"{name} should be a number or a NumPy array of numbers; got a "
-            f"{type(value).__name__}.",
-        )
-    if expected.shape == () and array.size == 1:
-        array = array.reshape(())
-    if array.shape != expected.shape:
-        hint = " (it looks transposed)" if array.shape == expected.shape[::-1] else ""
-        wanted = "a single number" if expected.shape == () else "shape "
-        wanted += shape_str(expected.shape) if expected.shape else ""
-        return Problem(
-            f"{name} has the wrong shape",
-            f"{name} has shape {shape_str(array.shape)} but should be {wanted}{hint}.",
-        )
-    got, want = array.astype(np.float64), expected.astype(np.float64)
-    wrong = ~np.isclose(got, want, rtol=rtol, atol=atol)
-    if not wrong.any():
-        return None
-    index = tuple(int(i) for i in np.argwhere(wrong)[0])
-    at = f"{name}[{', '.join(map(str, index))}]" if index else name
-    detail = f"{at} is {got[index]:.6g} but should be {want[index]:.6g}"
-    if want.size > 1:
-        detail += f" ({int(wrong.sum())} of {want.size} values are wrong)"
-    return Problem(f"{name} has wrong values", detail + "." + _factor_hint(got, want))
-
-
-def _factor_hint(got, want):
-    """A hint when every value is off by the same factor (a missing 1/N?)."""
-    nonzero = np.abs(want) > 1e-12
-    if nonzero.sum() < 2 or not np.all(np.isfinite(got)):
-        return ""  # one value alone is always "off by a factor": no hint
-    ratios = got[nonzero] / want[nonzero]
-    factor = ratios[0]
-    if not np.allclose(ratios, factor) or np.any(np.abs(got[~nonzero]) > 1e-12):
-        return ""
-    if np.isclose(factor, -1):
-        return " Every value has the wrong sign."
-    if np.isclose(factor, 0) or np.isclose(factor, 1):
-        return ""
-    return (
-        f" Every value is {factor:.4g} times the right one: a factor is missing "
-        "or extra (such as 1/N, or 2)."
-    )
-
-
-def describe(args):
-    """The arguments of a case, one per line: small ones in full, large by shape."""
-    lines = []
-    for name, value in args.items():
-        array = np.asarray(value)
-        if array.ndim == 0 or isinstance(value, list):
-            text = repr(value)
-        elif array.size <= 12:
-            body = np.array2string(array, precision=6, separator=", ")
-            text = f"np.array({body.replace(chr(10), ' ')})"
-        else:
-            text = f"an array of shape {shape_str(array.shape)}"
-        lines.append(f"    {name} = {text}")
-    return "\n".join(lines)

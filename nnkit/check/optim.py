@@ -3,11 +3,14 @@
 The references are :class:`nnkit.SGD` and :class:`nnkit.Adam` (which follow
 ``torch.optim`` exactly), given the optimiser's state of each case. Each case
 is a single step, so a mistake in the state (``v``, ``m``) shows on its own.
+Adam is also tried on gradients of about 1e-6, where ``eps`` inside the square
+root, ``np.sqrt(v_hat + eps)``, would shrink the step a hundredfold.
 """
 
 import numpy as np
 
 from nnkit.check._exercise import Case, Exercise
+from nnkit.check._vary import scale
 from nnkit.module import Parameter
 from nnkit.optim import SGD, Adam
 
@@ -30,19 +33,37 @@ def _sgd_momentum_step(w, dw, v, lr, momentum):
     return parameter.data, optimizer.velocities[0]
 
 
-def _sgd_cases(rng):
-    cases = [
+def _sgd_fixed(rng):
+    # The grader scales the gradient: what each case tests stays.
+    k = scale(rng)
+    return [
         Case(
             "the first step, v = 0",
             dict(
                 w=np.array([1.0, -2.0]),
-                dw=np.array([0.5, 0.5]),
+                dw=k * np.array([0.5, 0.5]),
                 v=np.zeros(2),
                 lr=0.1,
                 momentum=0.9,
             ),
         ),
+        Case(
+            "a step with some velocity",
+            dict(
+                w=np.array([1.0, -2.0]),
+                dw=k * np.array([0.5, 0.5]),
+                v=np.array([1.0, -1.0]),
+                lr=0.1,
+                momentum=0.9,
+            ),
+            "the velocity first becomes momentum * v + dw, then w moves by "
+            "lr times the new velocity.",
+        ),
     ]
+
+
+def _sgd_random(rng):
+    cases = []
     for _ in range(7):
         shape = _random_shape(rng)
         args = dict(
@@ -61,7 +82,8 @@ sgd_momentum_step = Exercise(
     signature="sgd_momentum_step(w, dw, v, lr, momentum) -> (w, v)",
     outputs=("w", "v"),
     reference=_sgd_momentum_step,
-    cases=_sgd_cases,
+    fixed=_sgd_fixed,
+    random=_sgd_random,
     forbidden=("nnkit.SGD", "nnkit.optim.SGD"),
 )
 
@@ -75,21 +97,45 @@ def _adam_step(w, dw, m, v, t, lr, beta1, beta2, eps):
     return parameter.data, optimizer.m[0], optimizer.v[0]
 
 
-def _adam_cases(rng):
-    defaults = dict(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8)
+DEFAULTS = dict(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8)
+
+
+def _adam_fixed(rng):
+    # The grader scales the gradients: what each case tests stays.
+    k = scale(rng)
     first = dict(
         w=np.array([1.0, -2.0, 0.5]),
-        dw=np.array([100.0, -0.01, 0.0]),
+        dw=k * np.array([100.0, -0.01, 0.0]),
         m=np.zeros(3),
         v=np.zeros(3),
         t=1,
     )
-    cases = [
+    tiny = dict(
+        w=np.array([0.5, -1.0, 2.0]),
+        dw=k * np.array([1e-6, -1e-6, 3e-7]),
+        m=np.zeros(3),
+        v=np.zeros(3),
+        t=1,
+    )
+    return [
         Case(
             "the first step (t = 1): each weight moves by about lr",
-            {**first, **defaults},
-        )
+            {**first, **DEFAULTS},
+            "the bias correction divides m by 1 - beta1**t and v by 1 - beta2**t; "
+            "without it the first steps are far too large.",
+        ),
+        Case(
+            "tiny gradients, about 1e-6",
+            {**tiny, **DEFAULTS},
+            "the step is lr * m_hat / (np.sqrt(v_hat) + eps): eps is added after "
+            "the square root. Here sqrt(v_hat) is about 1e-6, so the step is still "
+            "about lr; np.sqrt(v_hat + eps) would be 1e-4 and shrink it 100 times.",
+        ),
     ]
+
+
+def _adam_random(rng):
+    cases = []
     for _ in range(7):
         shape = _random_shape(rng)
         args = dict(
@@ -112,6 +158,7 @@ adam_step = Exercise(
     signature="adam_step(w, dw, m, v, t, lr, beta1, beta2, eps) -> (w, m, v)",
     outputs=("w", "m", "v"),
     reference=_adam_step,
-    cases=_adam_cases,
+    fixed=_adam_fixed,
+    random=_adam_random,
     forbidden=("nnkit.Adam", "nnkit.optim.Adam"),
 )

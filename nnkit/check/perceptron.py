@@ -8,6 +8,7 @@ decision boundary ``x @ w + b = 0``, where the step gives 1.
 import numpy as np
 
 from nnkit.check._exercise import Case, Exercise
+from nnkit.check._vary import public_or, scale, shuffled
 from nnkit.perceptron import Perceptron
 
 FORBIDDEN = ("nnkit.Perceptron", "nnkit.perceptron.Perceptron")
@@ -29,17 +30,30 @@ def _predict(w, b, X):
     return (_perceptron(w, b).predict(X),)
 
 
-def _predict_cases(rng):
-    cases = [
+def _predict_fixed(rng):
+    k = scale(rng)  # > 0: no point crosses the boundary
+    X = public_or(
+        rng,
+        np.array([[1.0, -2.0, 0.0], [0.0, 0.0, 0.0], [2.0, 1.0, -1.0]]),
+        lambda rng: _integers(rng, (3, 3)),
+    )
+    return [
         Case(
             "points exactly on the boundary are class 1",
-            dict(w=np.array([1.0, -1.0]), b=0.0, X=np.array([[2.0, 2.0], [1.0, 3.0]])),
+            dict(
+                w=k * np.array([1.0, -1.0]),
+                b=0.0,
+                X=np.array([[2.0, 2.0], [1.0, 3.0]]),
+            ),
+            "the step gives 1 where x @ w + b >= 0, so a point on the boundary "
+            "(exactly 0) is class 1.",
         ),
-        Case(
-            "zero weights and bias",
-            dict(w=np.zeros(3), b=0.0, X=_integers(rng, (4, 3))),
-        ),
+        Case("zero weights and bias", dict(w=np.zeros(3), b=0.0, X=X)),
     ]
+
+
+def _predict_random(rng):
+    cases = []
     for _ in range(8):
         D, N = int(rng.integers(1, 6)), int(rng.integers(1, 8))
         args = dict(
@@ -54,7 +68,8 @@ perceptron_predict = Exercise(
     signature="perceptron_predict(w, b, X) -> y_hat",
     outputs=("y_hat",),
     reference=_predict,
-    cases=_predict_cases,
+    fixed=_predict_fixed,
+    random=_predict_random,
     forbidden=FORBIDDEN,
 )
 
@@ -65,16 +80,34 @@ def _update(w, b, x, y, lr):
     return perceptron.weight, perceptron.bias
 
 
-def _update_cases(rng):
-    w, x = np.array([1.0, -2.0]), np.array([3.0, 1.0])  # x @ w = 1
-    cases = [
+def _update_fixed(rng):
+    k = scale(rng)  # > 0: no point crosses the boundary
+    w, x = k * np.array([1.0, -2.0]), np.array([3.0, 1.0])  # x @ w = k
+    return [
         Case(
-            "a correct prediction changes nothing", dict(w=w, b=0.0, x=x, y=1, lr=1.0)
+            "a correct prediction changes nothing",
+            dict(w=w, b=0.0, x=x, y=1, lr=1.0),
         ),
-        Case("says 1 for a 0: move away from x", dict(w=w, b=0.0, x=x, y=0, lr=0.5)),
-        Case("says 0 for a 1: move towards x", dict(w=w, b=-2.0, x=x, y=1, lr=0.5)),
-        Case("on the boundary, label 0", dict(w=w, b=-1.0, x=x, y=0, lr=1.0)),
+        Case(
+            "says 1 for a 0: move away from x",
+            dict(w=w, b=0.0, x=x, y=0, lr=0.5),
+            "the error y - y_hat is -1, so w becomes w - lr * x and b becomes b - lr.",
+        ),
+        Case(
+            "says 0 for a 1: move towards x",
+            dict(w=w, b=-2.0 * k, x=x, y=1, lr=0.5),
+            "the error y - y_hat is +1, so w becomes w + lr * x and b becomes b + lr.",
+        ),
+        Case(
+            "on the boundary, label 0",
+            dict(w=w, b=-1.0 * k, x=x, y=0, lr=1.0),
+            "x @ w + b is exactly 0, which the step calls class 1: a mistake here.",
+        ),
     ]
+
+
+def _update_random(rng):
+    cases = []
     for _ in range(8):
         D = int(rng.integers(1, 6))
         args = dict(
@@ -93,7 +126,8 @@ perceptron_update = Exercise(
     signature="perceptron_update(w, b, x, y, lr) -> (w, b)",
     outputs=("w", "b"),
     reference=_update,
-    cases=_update_cases,
+    fixed=_update_fixed,
+    random=_update_random,
     forbidden=FORBIDDEN,
 )
 
@@ -104,24 +138,29 @@ def _epoch(w, b, X, y, lr):
     return perceptron.weight, perceptron.bias, mistakes[0]
 
 
-def _epoch_cases(rng):
-    X_and = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    cases = [
+def _epoch_fixed(rng):
+    # The grader shuffles the order of the samples.
+    X_and, y_and = shuffled(
+        rng,
+        np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
+        np.array([0, 0, 0, 1]),
+    )
+    return [
         Case(
             "AND from zero weights",
-            dict(w=np.zeros(2), b=0.0, X=X_and, y=np.array([0, 0, 0, 1]), lr=1.0),
+            dict(w=np.zeros(2), b=0.0, X=X_and, y=y_and, lr=1.0),
+            "the rule is applied one sample at a time, in order: each prediction "
+            "uses the weights the previous update left, not those at the start.",
         ),
         Case(
             "already right: no mistakes",
-            dict(
-                w=np.array([2.0, 1.0]),
-                b=-3.0,
-                X=X_and,
-                y=np.array([0, 0, 0, 1]),
-                lr=1.0,
-            ),
+            dict(w=np.array([2.0, 1.0]), b=-3.0, X=X_and, y=y_and, lr=1.0),
         ),
     ]
+
+
+def _epoch_random(rng):
+    cases = []
     for _ in range(6):
         D, N = int(rng.integers(1, 5)), int(rng.integers(1, 9))
         args = dict(
@@ -140,6 +179,7 @@ perceptron_epoch = Exercise(
     signature="perceptron_epoch(w, b, X, y, lr) -> (w, b, mistakes)",
     outputs=("w", "b", "mistakes"),
     reference=_epoch,
-    cases=_epoch_cases,
+    fixed=_epoch_fixed,
+    random=_epoch_random,
     forbidden=FORBIDDEN,
 )

@@ -9,6 +9,7 @@ would draw from its generator. The references are :class:`nnkit.Dropout` and
 import numpy as np
 
 from nnkit.check._exercise import Case, Exercise
+from nnkit.check._vary import scale, shuffled
 from nnkit.module import Parameter
 from nnkit.regularization import Dropout, L2Penalty
 
@@ -29,14 +30,25 @@ def _dropout_forward(X, p, u):
     return A, dropout.mask
 
 
-def _dropout_cases(rng):
+def _dropout_fixed(rng):
+    # The grader shuffles the draws u: each case still has one exactly at p.
     u = np.array([[0.1, 0.5, 0.7], [0.5, 0.2, 0.99]])
-    cases = [
-        Case("u exactly p keeps the unit", dict(X=np.ones((2, 3)), p=0.5, u=u)),
+    u = shuffled(rng, u.ravel())[0].reshape(2, 3)
+    return [
+        Case(
+            "u exactly p keeps the unit",
+            dict(X=np.ones((2, 3)), p=0.5, u=u),
+            "a unit is kept where u >= p, and a kept unit is divided by 1 - p, "
+            "so the expected value of each unit stays the same.",
+        ),
         Case(
             "p = 0 keeps everything", dict(X=np.arange(6.0).reshape(2, 3), p=0.0, u=u)
         ),
     ]
+
+
+def _dropout_random(rng):
+    cases = []
     for _ in range(6):
         N, D = (int(n) for n in rng.integers(1, 6, size=2))
         p = float(rng.choice([0.1, 0.25, 0.5, 0.8]))
@@ -50,7 +62,8 @@ dropout_forward = Exercise(
     signature="dropout_forward(X, p, u) -> (A, mask)",
     outputs=("A", "mask"),
     reference=_dropout_forward,
-    cases=_dropout_cases,
+    fixed=_dropout_fixed,
+    random=_dropout_random,
     forbidden=("nnkit.Dropout", "nnkit.regularization.Dropout"),
 )
 
@@ -61,7 +74,7 @@ def _dropout_backward(dA, mask):
     return (dropout.backward(dA),)
 
 
-def _dropout_backward_cases(rng):
+def _dropout_backward_random(rng):
     cases = []
     for _ in range(6):
         N, D = (int(n) for n in rng.integers(1, 6, size=2))
@@ -78,7 +91,8 @@ dropout_backward = Exercise(
     signature="dropout_backward(dA, mask) -> dX",
     outputs=("dX",),
     reference=_dropout_backward,
-    cases=_dropout_backward_cases,
+    fixed=lambda rng: [],
+    random=_dropout_backward_random,
     forbidden=("nnkit.Dropout", "nnkit.regularization.Dropout"),
 )
 
@@ -91,11 +105,23 @@ def _l2(W, lam):
     return R, weight.grad
 
 
-def _l2_cases(rng):
-    cases = [
-        Case("lam = 0: no penalty", dict(W=np.array([[3.0, -4.0]]), lam=0.0)),
-        Case("the example of the chapter", dict(W=np.array([[3.0, -4.0]]), lam=0.5)),
+def _l2_fixed(rng):
+    k = scale(rng)
+    W = k * np.array([[3.0, -4.0]])
+    why = "R = lam / 2 * np.sum(W**2), so dW = lam * W: the 1/2 cancels the 2."
+    return [
+        Case("lam = 0: no penalty", dict(W=W, lam=0.0)),
+        Case(
+            "a (2, 2) W",
+            dict(W=k * np.array([[1.0, -2.0], [0.5, 3.0]]), lam=0.1),
+            why,
+        ),
+        Case("the example of the chapter", dict(W=W, lam=0.5), why),
     ]
+
+
+def _l2_random(rng):
+    cases = []
     for _ in range(6):
         D_in, D_out = (int(n) for n in rng.integers(1, 6, size=2))
         lam = float(rng.choice([1e-4, 0.01, 0.1, 1.0]))
@@ -111,7 +137,8 @@ l2_penalty = Exercise(
     signature="l2_penalty(W, lam) -> R",
     outputs=("R",),
     reference=lambda W, lam: _l2(W, lam)[:1],
-    cases=_l2_cases,
+    fixed=_l2_fixed,
+    random=_l2_random,
     forbidden=_FORBIDDEN_L2,
 )
 
@@ -120,6 +147,7 @@ l2_gradient = Exercise(
     signature="l2_gradient(W, lam) -> dW",
     outputs=("dW",),
     reference=lambda W, lam: _l2(W, lam)[1:],
-    cases=_l2_cases,
+    fixed=_l2_fixed,
+    random=_l2_random,
     forbidden=_FORBIDDEN_L2,
 )
