@@ -74,14 +74,27 @@ def plot_threshold(y_true, y_score, threshold):
     return fig
 
 
+def _round_numbers(low, high, n):
+    """About ``n`` numbers from ``low`` to ``high`` in steps of 1, 2 or 5 times
+    a power of ten: 0.01, 0.02, ... rather than 0.0099, 0.0198, ..."""
+    if high == low:
+        return [low]
+    raw = (high - low) / (n - 1)
+    power = 10.0 ** float(np.floor(np.log10(raw)))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first, last = int(np.ceil(low / step)), int(np.floor(high / step))
+    return [round(k * step, 10) for k in range(first, last + 1)]
+
+
 def threshold_explorer(y_true, y_score, *, n_thresholds=101):
     """A slider for the decision threshold of a binary classifier, drawn as
     :func:`plot_threshold` draws it: the score histograms, the confusion
     matrix, precision, recall and the point on the ROC curve. Chapter 8.
 
-    The slider has ``n_thresholds`` thresholds from the lowest score to the
-    highest; at each, :mod:`nnkit.metrics` computes the matrix, precision and
-    recall here. ``y_true`` and ``y_score`` are stored with them.
+    The slider has about ``n_thresholds`` round thresholds (steps of 1, 2 or
+    5 times a power of ten) from the lowest score to the highest; at each,
+    :mod:`nnkit.metrics` computes the matrix, precision and recall here.
+    ``y_true`` and ``y_score`` are stored with them.
     """
     if not np.isin([0, 1], y_true).all():
         raise ValueError(
@@ -92,7 +105,7 @@ def threshold_explorer(y_true, y_score, *, n_thresholds=101):
     y_true = np.asarray(y_true)
     scores = as_float_array(y_score, owner="threshold_explorer", name="y_score")
     low, high = float(scores.min()), float(scores.max())
-    thresholds = [round(float(t), 4) for t in np.linspace(low, high, n_thresholds)]
+    thresholds = _round_numbers(low, high, n_thresholds)
     rules = [_at_threshold(y_true, scores, t) for t in thresholds]
     edges = np.linspace(low, high, 26)  # as plot_threshold's histogram
     counts = [np.histogram(scores[y_true == c], edges)[0].tolist() for c in (0, 1)]
