@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test browser-deps sandbox-deps notebooks check-portable release lint lock bench bench-gpu clean
+.PHONY: book test browser-deps chromium sandbox-deps notebooks check-portable release lint lock bench bench-gpu clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,32 +30,36 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# The browser test drives Debian's Chromium, and answers the CDN addresses of
-# MathJax, require.js and the widget manager from npm copies (no CDN here).
+# The website serves MathJax, require.js, the widget manager and anywidget
+# itself: npm installs them at the versions pinned in tests/browser/ (the book
+# build copies them into _static/vendor). The browser test also needs Debian's
+# Chromium.
 BROWSER := .cache/browser
 BROWSER_STAMP := $(BROWSER)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
-	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	mkdir -p $(BROWSER)
 	cp tests/browser/package.json tests/browser/package-lock.json $(BROWSER)/
 	cd $(BROWSER) && npm ci --silent --no-audit --no-fund
 	touch $(BROWSER_STAMP)
 
-browser-deps: $(BROWSER_STAMP)
+chromium:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 # The grader runs each student's code under Debian's bubblewrap (bwrap).
 sandbox-deps:
 	command -v bwrap >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap >/dev/null; }
 
-book: $(STAMP)
+browser-deps: $(BROWSER_STAMP) chromium
+
+book: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/jupyter-book build -W --keep-going .
 	@echo "Open _build/html/index.html"
 
-test: $(STAMP) $(BROWSER_STAMP) sandbox-deps
+test: $(STAMP) browser-deps sandbox-deps
 	$(BIN)/ruff check nnkit tests book/_tools book/_ext
 	$(BIN)/ruff format --check nnkit tests book/_tools book/_ext
 	$(BIN)/python book/_tools/check_notebooks.py

@@ -1,15 +1,17 @@
 """Tests of nnkit.widgets: the math behind each explorer, its static twin, and
-that each explorer builds without a front end and redraws when a control moves."""
+that the values each explorer stores for the browser to draw are nnkit's.
+(tests/test_book.py drives the explorers in a browser.)"""
 
 import matplotlib
 
 matplotlib.use("Agg")  # draw off screen, before pyplot is imported
 
 import itertools  # noqa: E402
+import json  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -24,17 +26,9 @@ pytestmark = [
 ]
 
 
-def parts(explorer):
-    """The controls of an explorer and the bytes of the PNG it shows."""
-    controls, image = explorer.children
-    assert isinstance(image, ipywidgets.Image)
-    return controls.children, image
-
-
-def png(image):
-    data = bytes(image.value)
-    assert data.startswith(b"\x89PNG")
-    return data
+def state_json(explorer):
+    """The widget state a notebook saves: strict JSON (no NaN, no inf)."""
+    return json.dumps(explorer.get_state(), allow_nan=False)
 
 
 def test_gradient_descent_1d_matches_hand_computed_steps():
@@ -134,57 +128,103 @@ def test_plot_threshold_above_every_score_has_no_precision_and_no_warning():
         widgets.plot_threshold([0, 1, 1], [0.2, 0.5], 0.5)
 
 
-def test_activation_explorer_redraws_on_every_change(capsys):
+def test_activation_explorer_stores_nnkits_curves():
     explorer = widgets.activation_explorer()
-    (choice, slope), image = parts(explorer)
-    sigmoid_png = png(image)
-    assert slope.disabled
-    choice.label = "leaky ReLU"
-    assert not slope.disabled
-    leaky_png = png(image)
-    slope.value = 0.3
-    assert png(image) not in (sigmoid_png, leaky_png)
-    choice.label = "step"
-    assert slope.disabled
-    assert capsys.readouterr() == ("", "")
+    assert repr(explorer) == "Explorer('activation', activation='sigmoid', slope=0.1)"
+    data = explorer.data
+    z = np.array(data["z"])
+    functions = {f["name"]: f for f in data["functions"]}
+    assert list(functions) == list(widgets.ACTIVATIONS)
+    fn, derivative = widgets.ACTIVATIONS["sigmoid"]
+    np.testing.assert_allclose(
+        functions["sigmoid"]["f"], fn(z), rtol=5e-4
+    )  # stored to 4 significant digits
+    np.testing.assert_allclose(
+        functions["sigmoid"]["df"], derivative(z), rtol=5e-4
+    )  # stored to 4 significant digits
+    fn, derivative = widgets.ACTIVATIONS["leaky ReLU"]
+    slopes = explorer.options["slope"]
+    k = slopes.index(0.3)
+    leaky = functions["leaky ReLU"]["by_slope"][k]
+    np.testing.assert_allclose(
+        leaky["f"], fn(z, negative_slope=0.3), rtol=5e-4
+    )  # stored to 4 significant digits
+    np.testing.assert_allclose(leaky["df"], derivative(z, negative_slope=0.3))
+    state_json(explorer)
 
 
-def test_learning_rate_explorer_redraws_on_every_change(capsys):
+def test_explorer_controls_move_from_python_and_check_their_values():
+    explorer = widgets.activation_explorer()
+    explorer.set(activation="tanh", slope=0.25)
+    assert explorer.value == {"activation": "tanh", "slope": 0.25}
+    assert explorer.index == {"activation": 2, "slope": 25}
+    with pytest.raises(ValueError, match=r"slope must be one of \[0.0, 0.01"):
+        explorer.set(slope=0.123)
+    with pytest.raises(ValueError, match=r"has controls \['activation', 'slope'\]"):
+        explorer.set(lr=0.1)
+    assert explorer._esm == (
+        Path(widgets.__file__).with_name("explorer.js").read_text()
+    )
+
+
+def test_learning_rate_explorer_stores_nnkits_paths():
     explorer = widgets.learning_rate_explorer()
-    (curve, lr, steps, w0), image = parts(explorer)
-    seen = {png(image)}
-    changes = [(lr, 1.5), (steps, 3), (w0, 0.5), (curve, curve.options[1][1])]
-    for control, value in changes:
-        control.value = value
-        seen.add(png(image))
-    assert len(seen) == 5
-    assert capsys.readouterr() == ("", "")
+    assert repr(explorer) == (
+        "Explorer('learning_rate', loss='(w - 2)²', lr=0.1, steps=10, w0=-1.0)"
+    )
+    data, lrs, starts = explorer.data, explorer.options["lr"], explorer.options["w0"]
+    assert data["lrs"] == lrs and 1.0 in lrs and 0.03 in lrs
+    for k, (_, grad, _) in enumerate(widgets.gradient_descent.LOSSES.values()):
+        for lr, w0 in [(0.1, -1.0), (0.95, 2.0), (0.003, 0.25)]:
+            path = data["losses"][k]["paths"][lrs.index(lr)][starts.index(w0)]
+            ws = widgets.gradient_descent_1d(grad, w0, lr, 50)
+            ws[~np.isfinite(ws)] = np.nan  # stored as None
+            stored = np.array(path["w"], dtype=float)  # None -> nan
+            np.testing.assert_allclose(stored, ws, rtol=1e-4, atol=1e-8)
+    # A diverging run ends off the plot: stored as None (JSON has no inf).
+    diverging = data["losses"][0]["paths"][lrs.index(1.5)][starts.index(-1.0)]["w"]
+    assert diverging[1] == -1.0 + 1.5 * 6.0 and None not in diverging[:20]
+    assert data["losses"][1]["paths"][lrs.index(1.5)][0]["w"][-1] is None
+    state_json(explorer)
 
 
-def test_width_explorer_trains_each_width_once(capsys):
+def test_width_explorer_stores_each_widths_decisions():
     X, y = two_moons(40, rng=np.random.default_rng(0))
-    explorer = widgets.width_explorer(X, y, widths=(2, 8), epochs=20)
-    (width,), image = parts(explorer)
-    first = png(image)
-    assert list(explorer.models) == [8]
-    width.value = 2
-    assert list(explorer.models) == [8, 2] and png(image) != first
-    model = explorer.models[8]
-    width.value = 8
-    assert explorer.models[8] is model and png(image) == first
-    assert capsys.readouterr() == ("", "")
+    explorer = widgets.width_explorer(X, y, widths=(2, 8), epochs=20, resolution=30)
+    assert repr(explorer) == "Explorer('width', width=8)"
+    assert list(explorer.models) == [2, 8]
+    x0, x1, y0, y1 = explorer.data["extent"]
+    for width, drawn in zip((2, 8), explorer.data["models"], strict=True):
+        model = explorer.models[width]
+        # The stored class of a cell is the model's prediction at its centre.
+        r, c = 7, 19
+        centre = [[x0 + (c + 0.5) * (x1 - x0) / 30, y0 + (r + 0.5) * (y1 - y0) / 30]]
+        assert int(drawn["grid"][r][c]) == model(np.array(centre)).argmax(axis=1)[0]
+        assert drawn["accuracy"] == metrics.accuracy(y, model(X).argmax(axis=1))
+    np.testing.assert_array_equal(explorer.data["X"], X)
+    state_json(explorer)
     with pytest.raises(ValueError, match=r"width_explorer: expected X with 2"):
         widgets.width_explorer(np.ones((4, 1)), [0, 1, 0, 1])
 
 
-def test_threshold_explorer_redraws_on_every_change(capsys):
-    explorer = widgets.threshold_explorer([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    (threshold,), image = parts(explorer)
-    assert (threshold.min, threshold.max, threshold.value) == (0.1, 0.8, 0.5)
-    before = png(image)
-    threshold.value = 0.3
-    assert png(image) != before
-    assert capsys.readouterr() == ("", "")
+def test_threshold_explorer_stores_nnkits_metrics():
+    y_true, y_score = [0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.2, 0.9]
+    explorer = widgets.threshold_explorer(y_true, y_score, n_thresholds=9)
+    assert repr(explorer) == "Explorer('threshold', threshold=0.5)"
+    data = explorer.data
+    assert data["thresholds"][0] == 0.1 and data["thresholds"][-1] == 0.9
+    for k, t in enumerate(data["thresholds"]):
+        y_pred = (np.array(y_score) >= t).astype(int)
+        cm = metrics.confusion_matrix(y_true, y_pred, labels=np.array([0, 1]))
+        assert data["cm"][k] == cm.ravel().tolist()
+        recall = metrics.recall(y_true, y_pred)
+        assert data["recall"][k] == pytest.approx(recall, rel=5e-4)
+        if y_pred.any():
+            expected = metrics.precision(y_true, y_pred)
+            assert data["precision"][k] == pytest.approx(expected, rel=5e-4)
+    state_json(explorer)
+    with pytest.raises(ValueError, match="y_true must contain both classes"):
+        widgets.threshold_explorer([1, 1], [0.2, 0.3])
 
 
 def test_importing_nnkit_widgets_does_not_import_torch():
@@ -248,16 +288,31 @@ def test_gate_names_are_the_14_functions_a_perceptron_reaches():
     assert (0, 1, 1, 0) not in reached and (1, 0, 0, 1) not in reached
 
 
-def test_perceptron_explorer_redraws_on_every_change(capsys):
+def test_perceptron_explorer_stores_nnkits_outputs_and_boundary():
     explorer = widgets.perceptron_explorer()
-    (w1, w2, b), image = parts(explorer)
-    assert (w1.value, w2.value, b.value) == (1.0, 1.0, -1.5)  # AND
-    seen = {png(image)}
-    for control, value in [(w1, -0.5), (w2, 0.0), (b, 0.8)]:
-        control.value = value
-        seen.add(png(image))
-    assert len(seen) == 4
-    assert capsys.readouterr() == ("", "")
+    assert repr(explorer) == "Explorer('perceptron', w1=1.0, w2=1.0, b=-1.5)"
+    data, values = explorer.data, explorer.options["w1"]
+    n = len(values)
+    assert data["size"] == n == 17 and values[0] == -2.0 and values[-1] == 2.0
+    X, _ = logic_gate("and")
+    for w1, w2, b in [(1.0, 1.0, -1.5), (-0.5, 0.75, 0.25), (0.0, 0.0, -0.5)]:
+        k = (values.index(w1) * n + values.index(w2)) * n + values.index(b)
+        perceptron = Perceptron(2)
+        perceptron.weight[:] = w1, w2
+        perceptron.bias = b
+        y_hat = "".join(str(v) for v in perceptron.predict(X))
+        assert data["yhat"][k] == y_hat
+        np.testing.assert_allclose(data["z"][k], X @ [w1, w2] + b)
+        if w1 == w2 == 0:
+            assert data["region"][k] is None
+            continue
+        # The region's first edge is the boundary, the far edge on the 1 side.
+        quad = np.array(data["region"][k]).reshape(4, 2)
+        z = quad @ [w1, w2] + b
+        np.testing.assert_allclose(z[:2], 0.0, atol=1e-3)
+        assert (z[2:] > 0).all()
+    assert data["names"]["0001"] == "AND" and data["names"]["0010"] == "x₁ AND NOT x₂"
+    state_json(explorer)
 
 
 @pytest.mark.parametrize(
@@ -351,14 +406,17 @@ def test_plot_precision_checks_its_arguments():
         widgets.plot_precision("half", 1)
 
 
-def test_precision_explorer_redraws_on_every_change(capsys):
+def test_precision_explorer_stores_nnkits_fractions_and_histograms():
     explorer = widgets.precision_explorer()
-    (dtype, scale), image = parts(explorer)
-    assert (dtype.value, scale.value) == ("float16", 1)
-    assert scale.options[-1] == ("65536", 2**16)
-    seen = {png(image)}
-    for control, value in [(scale, 2**10), (dtype, "bfloat16"), (dtype, "float32")]:
-        control.value = value
-        seen.add(png(image))
-    assert len(seen) == 4
-    assert capsys.readouterr() == ("", "")
+    assert repr(explorer) == "Explorer('precision', format='float16', scale=1)"
+    assert explorer.options["scale"][-1] == 2**16
+    gradients = widgets.example_gradients()
+    for fmt in explorer.data["formats"]:
+        for scale, frame in zip(explorer.data["scales"], fmt["frames"], strict=True):
+            lost = widgets.representable_fraction(scale * gradients, fmt["name"])
+            assert (frame["underflow"], frame["overflow"]) == lost
+            counts = np.array(frame["counts"])  # rounds to 0, stored, overflows
+            assert counts.sum() == gradients.size
+            assert counts[0].sum() == round(lost[0] * gradients.size)
+            assert counts[2].sum() == round(lost[1] * gradients.size)
+    state_json(explorer)

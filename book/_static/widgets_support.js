@@ -1,13 +1,17 @@
-// Support for the Jupyter widget manager (html-manager 1.0.6, embed-amd.js),
-// which shows the explorers from their saved state on the static website.
+// Support for the Jupyter widget manager (html-manager, embed-amd.js), which
+// shows the explorers from their saved state on the static website. Every
+// file it needs is served by the site itself, from _static/vendor/ (copied
+// from npm by book/_ext/site_assets.py).
 
-// 1. The manager locates its own fonts relative to the address require.js
-// gives its module. Without this mapping that address is the page's folder,
-// and every page with a widget asks our site for font files it does not have.
+// 1. Tell require.js where the site keeps the manager (whose icon fonts are
+// looked up next to it) and anywidget's front end, which every explorer
+// uses. The manager asks require.js for "anywidget" first; with this mapping
+// it never falls back to a CDN.
+const vendor = new URL("vendor/", document.currentScript.src).href;
 require.config({
   paths: {
-    "@jupyter-widgets/html-manager/dist":
-      "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.6/dist",
+    "@jupyter-widgets/html-manager/dist": `${vendor}html-manager`,
+    anywidget: `${vendor}anywidget/index`,
   },
 });
 

@@ -1,10 +1,11 @@
-"""Interactive explorers for the book (ipywidgets), and their static twins.
+"""Interactive explorers for the book, and their static twins.
 
-Each explorer returns a widget: controls above an image of the figure. Every
-change of a control redraws the figure with a static function from this
-package or from :mod:`nnkit.plot`, and the book shows that static function
-with fixed settings next to the widget, so the website and nbval have a
-figure that never changes.
+Each explorer is a widget: controls above a figure. nnkit computes, in Python,
+what the figure shows for every setting of the controls; the widget stores
+those values and its front end (``explorer.js``) only draws them. So an
+explorer responds at once, in Jupyter and on the static website alike, where
+no kernel runs. The book shows each static twin with fixed settings next to
+the explorer: a figure that prints and that nbval checks.
 
 ==============================  ==========================================
 explorer                        static twin
@@ -17,14 +18,14 @@ explorer                        static twin
 ``precision_explorer()``        ``plot_precision(dtype_name, loss_scale)``
 ==============================  ==========================================
 
-The figure is drawn off screen and shown as a PNG in an ``Image`` widget, then
-closed: no figure stays open, nothing is printed, and the widget works (and
-can be tested) without a notebook front end. Its text output is the same on
-every run, so strict nbval passes a cell that shows an explorer; the website
-shows the image saved with the notebook's widget state.
+An explorer's text output names its controls' values, e.g.
+``Explorer('perceptron', w1=1.0, w2=1.0, b=-1.5)``: the same on every run, so
+strict nbval compares it. ``explorer.set(w1=0.5)`` moves a control from
+Python, ``explorer.value`` reads them.
 """
 
-from nnkit.widgets.activation import activation_explorer
+from nnkit.widgets._explorer import Explorer
+from nnkit.widgets.activation import ACTIVATIONS, activation_explorer
 from nnkit.widgets.gradient_descent import (
     double_well,
     double_well_grad,
@@ -57,6 +58,8 @@ from nnkit.widgets.width import (
 )
 
 __all__ = [
+    "ACTIVATIONS",
+    "Explorer",
     "FLOAT_FORMATS",
     "GATE_NAMES",
     "activation_explorer",

@@ -1,11 +1,7 @@
 """The activation-function explorer (chapter 3)."""
 
-from functools import partial
-
-import ipywidgets as widgets
 import numpy as np
 
-from nnkit import plot
 from nnkit.activations import (
     leaky_relu,
     leaky_relu_derivative,
@@ -16,36 +12,56 @@ from nnkit.activations import (
     step,
     tanh_derivative,
 )
-from nnkit.widgets._render import _explorer
+from nnkit.widgets._explorer import Explorer, rounded
+
+# The explorer's functions: name -> (activation, derivative). The leaky ReLU
+# also takes the slope for z < 0, which the explorer's slider sets.
+ACTIVATIONS = {
+    "step": (step, np.zeros_like),
+    "sigmoid": (sigmoid, sigmoid_derivative),
+    "tanh": (np.tanh, tanh_derivative),
+    "ReLU": (relu, relu_derivative),
+    "leaky ReLU": (leaky_relu, leaky_relu_derivative),
+}
 
 
-def activation_explorer():
+# The leaky slopes of the explorer's slider: 0 to 0.5 in steps of 0.01.
+SLOPES = np.linspace(0.0, 0.5, 51)
+
+
+def activation_explorer(*, slopes=SLOPES):
     """Pick an activation and see it with its derivative; a slider sets the
-    leaky ReLU's slope for ``z < 0``. Chapter 3."""
-    choice = widgets.Dropdown(
-        options=[
-            ("step", (step, np.zeros_like)),
-            ("sigmoid", (sigmoid, sigmoid_derivative)),
-            ("tanh", (np.tanh, tanh_derivative)),
-            ("ReLU", (relu, relu_derivative)),
-            ("leaky ReLU", (leaky_relu, leaky_relu_derivative)),
-        ],
-        value=(sigmoid, sigmoid_derivative),
-        description="activation",
-    )
-    slope = widgets.FloatSlider(
-        value=0.1, min=0.0, max=0.5, step=0.01, description="leaky slope"
-    )
+    leaky ReLU's slope for ``z < 0``. Chapter 3.
 
-    def draw():
-        fn, derivative = choice.value
-        slope.disabled = fn is not leaky_relu
+    Every curve is computed here, by the functions of :mod:`nnkit.activations`
+    on 121 points of ``z`` in [-3, 3] (the leaky ReLU once per slope); the
+    browser only draws them.
+    """
+    z = np.linspace(-3.0, 3.0, 121)  # steps of 0.05: z = 0 and z = 1 are on it
+    slopes = [round(float(s), 4) for s in slopes]
+    functions = []
+    for name, (fn, derivative) in ACTIVATIONS.items():
         if fn is leaky_relu:
-            fn = partial(leaky_relu, negative_slope=slope.value)
-            derivative = partial(leaky_relu_derivative, negative_slope=slope.value)
-        z = np.linspace(-3.0, 3.0, 301)
-        ax = plot.activation(fn, derivative, z=z, name=choice.label)
-        ax.set_ylim(-1.2, 3.2)  # the same scale for every choice
-        return ax.figure
-
-    return _explorer([choice, slope], draw)
+            by_slope = [
+                {
+                    "f": rounded(fn(z, negative_slope=s)),
+                    "df": rounded(derivative(z, negative_slope=s)),
+                }
+                for s in slopes
+            ]
+            functions.append({"name": name, "by_slope": by_slope})
+        else:
+            functions.append(
+                {"name": name, "f": rounded(fn(z)), "df": rounded(derivative(z))}
+            )
+    data = {
+        "z": rounded(z),
+        "xlim": [-3.0, 3.0],
+        "ylim": [-1.2, 3.2],  # the same scale for every choice
+        "functions": functions,
+    }
+    controls = [
+        ("activation", "activation", list(ACTIVATIONS), "sigmoid"),
+        ("slope", "leaky slope", slopes, 0.1),
+    ]
+    return Explorer("activation", controls, data, menus=("activation",))

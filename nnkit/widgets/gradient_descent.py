@@ -1,11 +1,10 @@
 """Gradient descent on a 1-D loss, and its learning-rate explorer (chapters 5, 6)."""
 
-import ipywidgets as widgets
 import numpy as np
 
 from nnkit import plot
 from nnkit._checks import check_count, check_positive
-from nnkit.widgets._render import _explorer
+from nnkit.widgets._explorer import Explorer, rounded
 
 
 def quadratic(w):
@@ -118,34 +117,65 @@ def plot_gradient_descent_1d(
     return ax
 
 
-def learning_rate_explorer():
+# The explorer's learning rates: 1, 1.5, 2, 3, 5, 7 per decade, and more of them
+# around 1 = 2 / L'' of the parabola, where descent stops converging.
+LEARNING_RATES = [m * 10.0**e for e in (-3, -2, -1) for m in (1, 1.5, 2, 3, 5, 7)] + [
+    0.8,
+    0.9,
+    0.95,
+    1.0,
+    1.05,
+    1.1,
+    1.2,
+    1.5,
+]
+LOSSES = {
+    "(w - 2)²": (quadratic, quadratic_grad, (-2.0, 6.0)),
+    "w⁴ - 3w² + w": (double_well, double_well_grad, (-2.2, 2.2)),
+}
+
+
+# The starts w0 of the explorer's slider: -2 to 2 in steps of 0.25.
+STARTS = np.linspace(-2.0, 2.0, 17)
+
+
+def learning_rate_explorer(*, max_steps=50, starts=STARTS):
     """Sliders for the learning rate, the number of steps and the start ``w0``
     of gradient descent on a 1-D loss: too small a rate crawls, too large a
-    rate overshoots and, past ``2 / L''``, diverges. Chapters 5 and 6."""
-    curve = widgets.Dropdown(
-        options=[
-            ("(w - 2)²", (quadratic, quadratic_grad, (-2.0, 6.0))),
-            ("w⁴ - 3w² + w", (double_well, double_well_grad, (-2.2, 2.2))),
-        ],
-        description="loss",
-    )
-    lr = widgets.FloatLogSlider(
-        value=0.1,
-        base=10,
-        min=-3,
-        max=0.2,
-        step=0.05,
-        description="lr",
-        readout_format=".3f",
-    )
-    steps = widgets.IntSlider(value=10, min=1, max=50, description="steps")
-    w0 = widgets.FloatSlider(value=-1.0, min=-2.0, max=2.0, step=0.1, description="w0")
+    rate overshoots and, past ``2 / L''``, diverges. Chapters 5 and 6.
 
-    def draw():
-        loss, grad, window = curve.value
-        ax = plot_gradient_descent_1d(
-            lr.value, steps.value, w0=w0.value, loss=loss, grad=grad, window=window
+    For each loss, learning rate and start, :func:`gradient_descent_1d` runs
+    ``max_steps`` steps here; the steps slider shows the first ones.
+    """
+    lrs = [round(lr, 6) for lr in LEARNING_RATES]
+    starts = [round(float(w0), 4) for w0 in starts]
+    losses = []
+    for loss, grad, window in LOSSES.values():
+        w = np.linspace(*window, 200)
+        curve = loss(w)
+        top = curve.max()
+        paths = []
+        for lr in lrs:
+            row = []
+            for w0 in starts:
+                ws = gradient_descent_1d(grad, w0, lr, max_steps)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    row.append({"w": rounded(ws, 5), "L": rounded(loss(ws), 5)})
+            paths.append(row)
+        losses.append(
+            {
+                "window": list(window),
+                "ylim": [float(curve.min() - 0.05 * top), float(1.05 * top)],
+                "w": rounded(w),
+                "L": rounded(curve),
+                "paths": paths,
+            }
         )
-        return ax.figure
-
-    return _explorer([curve, lr, steps, w0], draw)
+    controls = [
+        ("loss", "loss", list(LOSSES), "(w - 2)²"),
+        ("lr", "lr", lrs, 0.1),
+        ("steps", "steps", list(range(1, max_steps + 1)), 10),
+        ("w0", "w0", starts, -1.0),
+    ]
+    data = {"lrs": lrs, "steps": list(range(1, max_steps + 1)), "losses": losses}
+    return Explorer("learning_rate", controls, data, menus=("loss",))

@@ -1,12 +1,11 @@
 """The perceptron explorer (chapter 1): weights and bias over the logic-gate inputs."""
 
-import ipywidgets as widgets
 import numpy as np
 
 from nnkit import plot
 from nnkit.data import logic_gate
 from nnkit.perceptron import Perceptron
-from nnkit.widgets._render import _explorer
+from nnkit.widgets._explorer import Explorer, rounded
 
 # The logic function a perceptron computes, named by its outputs on the inputs
 # (0, 0), (0, 1), (1, 0), (1, 1). Only 14 of the 16 possible functions are here:
@@ -28,6 +27,19 @@ GATE_NAMES = {
     (1, 1, 1, 0): "NAND",
     (1, 1, 1, 1): "always 1",
 }
+
+
+def _boundary(w, b):
+    """The ends of the decision boundary ``w @ x + b = 0`` (w not 0) across the
+    view, shape (2, 2), and the tip of the arrow for ``w`` drawn from the
+    centre of the square, shape (2,)."""
+    # The boundary passes through p, its point nearest the centre c of the
+    # square, and runs along (-w2, w1), which is perpendicular to w.
+    c = np.array([0.5, 0.5])
+    p = c - (w @ c + b) / (w @ w) * w
+    along = np.array([-w[1], w[0]]) / np.linalg.norm(w)
+    ends = p + np.array([[-3.0], [3.0]]) * along  # long enough to cross the view
+    return ends, c + 0.4 * w / np.linalg.norm(w)
 
 
 def plot_perceptron(w1, w2, b, *, ax=None):
@@ -71,14 +83,9 @@ def plot_perceptron(w1, w2, b, *, ax=None):
     ax.contourf(G1, G2, shade, levels=[-0.5, 0.5, 1.5], colors=colors, alpha=0.25)
     w = perceptron.weight
     if np.any(w != 0):
-        # The boundary passes through p, its point nearest the centre c of the
-        # square, and runs along (-w2, w1), which is perpendicular to w.
-        c = np.array([0.5, 0.5])
-        p = c - (w @ c + b) / (w @ w) * w
-        along = np.array([-w[1], w[0]]) / np.linalg.norm(w)
-        ends = p + np.array([[-3.0], [3.0]]) * along  # long enough to cross the view
+        ends, tip = _boundary(w, b)
         ax.plot(*ends.T, color="black", linewidth=1.5, label="boundary")
-        tip = c + 0.4 * w / np.linalg.norm(w)
+        c = np.array([0.5, 0.5])
         arrow = dict(arrowstyle="-|>", color="tab:red", linewidth=1.5)
         ax.annotate("", xy=tip, xytext=c, arrowprops=arrow)
         ax.text(*(tip + 0.05), r"$\mathbf{w}$", color="tab:red", fontsize=12)
@@ -122,16 +129,58 @@ def plot_perceptron(w1, w2, b, *, ax=None):
     return ax
 
 
-def perceptron_explorer():
+# The values of each slider of the perceptron explorer: -2 to 2 in steps of 0.25.
+WEIGHTS = np.linspace(-2.0, 2.0, 17)
+
+
+def perceptron_explorer(*, values=WEIGHTS):
     """Sliders for the weights ``w1``, ``w2`` and the bias ``b`` of a perceptron
-    with two inputs, redrawing :func:`plot_perceptron`: the weights turn the
-    decision boundary, the bias slides it, and the title names the logic
-    function of the four inputs. It starts at AND. Chapter 1."""
-    sliders = [
-        widgets.FloatSlider(value=value, min=-2.0, max=2.0, step=0.1, description=name)
-        for name, value in (("w1", 1.0), ("w2", 1.0), ("b", -1.5))
+    with two inputs, drawn as :func:`plot_perceptron` draws them: the weights
+    turn the decision boundary, the bias slides it, and the title names the
+    logic function of the four inputs. It starts at AND. Chapter 1.
+
+    For every setting (``values`` for each slider: 17**3 = 4,913 of them) a
+    :class:`nnkit.Perceptron` computes ``z`` and ``y_hat`` on the four inputs,
+    and the boundary and the half-plane where ``y_hat = 1`` are stored.
+    """
+    values = [round(float(v), 4) for v in values]
+    X, _ = logic_gate("and")  # the inputs (0, 0), (0, 1), (1, 0), (1, 1)
+    perceptron = Perceptron(2)
+    zs, outputs, regions, arrows = [], [], [], []
+    for w1 in values:
+        for w2 in values:
+            for b in values:
+                perceptron.weight[:] = w1, w2
+                perceptron.bias = b
+                zs.append(rounded(X @ perceptron.weight + perceptron.bias))
+                outputs.append("".join(str(v) for v in perceptron.predict(X)))
+                if w1 == w2 == 0:  # no boundary: the bias alone decides
+                    regions.append(None)
+                    arrows.append(None)
+                    continue
+                w = perceptron.weight
+                ends, tip = _boundary(w, b)
+                # The half-plane where y_hat = 1 runs from the boundary along w.
+                beyond = ends + 6.0 * w / np.linalg.norm(w)
+                regions.append(rounded(np.vstack([ends, beyond[::-1]])))
+                arrows.append(rounded(tip))
+    names = {
+        "".join(map(str, key)): name.replace("$x_1$", "x₁").replace("$x_2$", "x₂")
+        for key, name in GATE_NAMES.items()
+    }
+    data = {
+        "size": len(values),
+        "values": values,
+        "inputs": X.astype(int).tolist(),
+        "z": zs,
+        "yhat": outputs,
+        "region": regions,
+        "arrow": arrows,
+        "names": names,
+    }
+    controls = [
+        ("w1", "w1", values, 1.0),
+        ("w2", "w2", values, 1.0),
+        ("b", "b", values, -1.5),
     ]
-    w1, w2, b = sliders
-    return _explorer(
-        sliders, lambda: plot_perceptron(w1.value, w2.value, b.value).figure
-    )
+    return Explorer("perceptron", controls, data)

@@ -1,12 +1,11 @@
 """Number formats and loss scaling: what float16 and bfloat16 lose (chapter 9)."""
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from nnkit import plot
 from nnkit._checks import as_float_array, check_positive
-from nnkit.widgets._render import _explorer
+from nnkit.widgets._explorer import Explorer, rounded
 
 
 def _limits(info):
@@ -163,16 +162,53 @@ def plot_precision(dtype_name, loss_scale, *, ax=None):
 
 def precision_explorer():
     """A menu for the number format and a slider for the loss scale ``S``
-    (powers of two from 1 to 2**16), redrawing :func:`plot_precision`: how
-    many of the example gradients times ``S`` the format loses to 0 or to
-    infinity. Chapter 9."""
-    dtype = widgets.Dropdown(options=list(FLOAT_FORMATS), description="format")
-    scale = widgets.SelectionSlider(
-        options=[(str(2**k), 2**k) for k in range(17)],
-        value=1,
-        description="loss scale S",
-        style={"description_width": "initial"},
-    )
-    return _explorer(
-        [dtype, scale], lambda: plot_precision(dtype.value, scale.value).figure
-    )
+    (powers of two from 1 to 2**16), drawn as :func:`plot_precision` draws
+    them: how many of the example gradients times ``S`` the format loses to 0
+    or to infinity. Chapter 9.
+
+    For every format and scale the three histograms (lost to 0, stored, lost
+    to infinity) and both fractions of :func:`representable_fraction` are
+    computed here, over quarter-decade bins.
+    """
+    owner = "precision_explorer"
+    gradients = example_gradients()
+    scales = [2**k for k in range(17)]
+    formats = []
+    for name, (subnormal, normal, largest) in FLOAT_FORMATS.items():
+        limits = np.log10([subnormal, normal, largest])
+        # plot_precision's axis: the format's range and the gradients times any S.
+        low = np.floor(min(np.log10(gradients.min()), limits[0])) - 1
+        high = np.ceil(max(np.log10(2**16 * gradients.max()), limits[2])) + 1
+        frames = []
+        for scale in scales:
+            to_zero, to_inf = _lost(scale * gradients, name, owner=owner)
+            x = np.log10(scale * gradients)
+            # Quarter-decade bins numbered from 0 at x = 0; only those that
+            # hold gradients are stored, from bin `first` on.
+            first, last = int(np.floor(4 * x.min())), int(np.ceil(4 * x.max()))
+            bins = np.arange(first, last + 1) / 4
+            kept = ~(to_zero | to_inf)
+            counts = [np.histogram(x[m], bins)[0] for m in (to_zero, kept, to_inf)]
+            frames.append(
+                {
+                    "first": first,
+                    "counts": [c.tolist() for c in counts],
+                    "ymax": float(1.6 * sum(counts).max()),  # room for the legend
+                    "underflow": float(to_zero.mean()),
+                    "overflow": float(to_inf.mean()),
+                }
+            )
+        formats.append(
+            {
+                "name": name,
+                "limits": rounded(limits, 6),
+                "xlim": [float(low), float(high)],
+                "frames": frames,
+            }
+        )
+    data = {"scales": scales, "bin_width": 0.25, "formats": formats}
+    controls = [
+        ("format", "format", list(FLOAT_FORMATS), "float16"),
+        ("scale", "loss scale S", scales, 1),
+    ]
+    return Explorer("precision", controls, data, menus=("format",))

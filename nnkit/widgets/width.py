@@ -1,6 +1,5 @@
 """Decision boundaries of MLPs of different hidden widths (chapters 2, 7)."""
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -11,7 +10,7 @@ from nnkit.linear import Linear
 from nnkit.losses import CrossEntropyLoss
 from nnkit.optim import Adam
 from nnkit.sequential import Sequential
-from nnkit.widgets._render import _explorer
+from nnkit.widgets._explorer import Explorer, rounded
 
 
 def train_mlp(X, y, width, *, epochs=300, lr=0.05, rng):
@@ -59,28 +58,51 @@ def plot_widths(X, y, widths=(1, 3, 16), *, epochs=300, lr=0.05, seed=0):
 
 
 def width_explorer(
-    X, y, *, widths=(1, 2, 3, 4, 8, 16, 32), epochs=300, lr=0.05, seed=0
+    X, y, *, widths=(1, 2, 3, 4, 8, 16, 32), epochs=300, lr=0.05, seed=0, resolution=120
 ):
     """A slider for the width of the hidden layer of a 2-layer network, showing
     the decision boundary it learns on ``X`` (N, 2), labels ``y`` (N,).
 
-    Each width is trained once, from ``np.random.default_rng(seed)``, as in
-    :func:`plot_widths`, and the trained networks are kept in ``models``.
+    Each width is trained here, from ``np.random.default_rng(seed)`` as in
+    :func:`plot_widths`; the trained networks are kept in ``models``. Each
+    one's predicted class on a ``resolution x resolution`` grid over the data
+    (the grid of :func:`nnkit.plot.decision_boundary`) is stored for the
+    browser to draw.
     """
     X, y = plot._points(X, y, owner="width_explorer")
-    width = widgets.SelectionSlider(
-        options=list(widths), value=widths[len(widths) // 2], description="width"
+    low, high = X.min(axis=0), X.max(axis=0)
+    margin = 0.1 * np.maximum(high - low, 1.0)
+    (x0, y0), (x1, y1) = low - margin, high + margin
+    # The cell centres of a grid of resolution x resolution cells over the view.
+    step = (np.array([x1, y1]) - (x0, y0)) / resolution
+    g1, g2 = np.meshgrid(
+        x0 + step[0] * (np.arange(resolution) + 0.5),
+        y0 + step[1] * (np.arange(resolution) + 0.5),
     )
-    models = {}
-
-    def draw():
-        if width.value not in models:
-            rng = np.random.default_rng(seed)
-            models[width.value] = train_mlp(
-                X, y, width.value, epochs=epochs, lr=lr, rng=rng
-            )
-        return _draw_boundary(models[width.value], X, y, width.value).figure
-
-    explorer = _explorer([width], draw)
+    grid = np.column_stack([g1.ravel(), g2.ravel()])  # (resolution**2, 2)
+    models, drawn = {}, []
+    for width in widths:
+        rng = np.random.default_rng(seed)
+        models[width] = model = train_mlp(X, y, width, epochs=epochs, lr=lr, rng=rng)
+        classes = model(grid).argmax(axis=1).reshape(resolution, resolution)
+        drawn.append(
+            {
+                "width": int(width),
+                "accuracy": float(metrics.accuracy(y, model(X).argmax(axis=1))),
+                "grid": [
+                    "".join(str(c) for c in row) for row in classes
+                ],  # row 0 at y0
+            }
+        )
+    data = {
+        "extent": rounded([x0, x1, y0, y1], 6),
+        "X": [rounded(point, 17) for point in X],  # exact: the training data
+        "y": y.astype(int).tolist(),
+        "models": drawn,
+        "training": {"epochs": epochs, "lr": lr, "seed": seed},
+    }
+    widths = [int(w) for w in widths]
+    controls = [("width", "width", widths, widths[len(widths) // 2])]
+    explorer = Explorer("width", controls, data)
     explorer.models = models
     return explorer
