@@ -298,7 +298,7 @@ def test_each_attack_costs_only_the_functions_it_touches(
 
 def test_notes_and_unreadable_notebooks(adversarial):
     records = adversarial[0]
-    assert records["sys_exit"]["notes"] == ["code cell 2 of 7 raised SystemExit"]
+    assert records["sys_exit"]["notes"] == ["code cell 3 of 8 raised SystemExit"]
     assert records["forged_log"]["notes"] == []  # cell 999 does not exist
     assert records["garbage"]["total"] == 0
     assert set(records["garbage"]["reasons"].values()) == {
