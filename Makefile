@@ -1,5 +1,7 @@
 # The two commands of the README:
 #   make book   build the website into _build/html
+#   make pdf    build the PDF edition into _build/nnkit-book.pdf (needs TeX Live,
+#               installed with apt when missing)
 #   make test   run every test: unit tests and doctests, notebook checks,
 #               strict nbval over every notebook, and the book build (-W)
 # Both create .venv/ with the locked toolchain first if it is missing.
@@ -21,7 +23,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test browser-deps notebooks release lint lock bench bench-gpu clean
+.PHONY: book pdf tex-deps test browser-deps notebooks release lint lock bench bench-gpu clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,11 +48,24 @@ $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 browser-deps: $(BROWSER_STAMP)
 
+# The PDF edition is typeset by xelatex (through latexmk) from Debian's TeX Live.
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk \
+	xindy fonts-freefont-otf tex-gyre poppler-utils
+
+tex-deps:
+	command -v xelatex >/dev/null && command -v latexmk >/dev/null && \
+		command -v xindy >/dev/null && command -v pdftotext >/dev/null || { \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		$(SUDO) apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
+
+pdf: $(STAMP) tex-deps
+	$(BIN)/python book/_tools/build_pdf.py
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build -W --keep-going .
 	@echo "Open _build/html/index.html"
 
-test: $(STAMP) $(BROWSER_STAMP)
+test: $(STAMP) $(BROWSER_STAMP) tex-deps
 	$(BIN)/ruff check nnkit tests book/_tools book/_ext
 	$(BIN)/python book/_tools/check_notebooks.py
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests nnkit
