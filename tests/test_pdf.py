@@ -3,8 +3,9 @@
 The build (book/_tools/build_pdf.py) writes _build/nnkit-book.pdf; the checks
 read it back with poppler's pdftotext, pdfinfo and pdfimages, and render one
 page (where chapter 1 calls its first explorer: a figure, code and math) to
-_build/pdf/sample-page.png for a person to look at. Expected values come from the book's sources: the titles of the
-files in _toc.yml, the glossary's terms, the notebooks' figures.
+_build/pdf/sample-page.png for a person to look at. Expected values come from
+the book's sources: the titles of the files in _toc.yml, the glossary's terms,
+the notebooks' figures.
 """
 
 import json
