@@ -8,6 +8,8 @@ the book's sources: the titles of the files in _toc.yml, the glossary's terms,
 the notebooks' figures.
 """
 
+import copy
+import importlib.util
 import json
 import re
 import shutil
@@ -23,13 +25,15 @@ LOG = ROOT / "_build" / "pdf" / "src" / "_build" / "latex" / "nnkit-book.log"
 SAMPLE = ROOT / "_build" / "pdf" / "sample-page.png"
 TOOLS = ("xelatex", "latexmk", "pdftotext", "pdfinfo", "pdfimages", "pdftoppm")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not all(shutil.which(tool) for tool in TOOLS),
-        reason="TeX Live or poppler-utils missing: `make tex-deps` installs them",
-    ),
-]
+spec = importlib.util.spec_from_file_location(
+    "build_pdf", ROOT / "book" / "_tools" / "build_pdf.py"
+)
+build_pdf = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build_pdf)
+needs_tex = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in TOOLS),
+    reason="TeX Live or poppler-utils missing: `make tex-deps` installs them",
+)
 
 
 def toc_files():
@@ -62,6 +66,45 @@ def math_italic(formula):
     return "".join(letters.get(c, c) for c in formula if not c.isspace())
 
 
+def test_an_explorer_prints_as_its_figure_and_ansi_codes_go():
+    view = {"model_id": "box", "version_major": 2, "version_minor": 0}
+    figure = {"path": ["value"], "encoding": "base64", "data": "iVBORw0KGgo="}
+    state = {
+        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_img"]}},
+        "img": {"model_name": "ImageModel", "state": {}, "buffers": [figure]},
+    }
+
+    def notebook():
+        return copy.deepcopy(
+            {
+                "metadata": {"widgets": {build_pdf.WIDGET_STATE: {"state": state}}},
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "outputs": [
+                            {
+                                "output_type": "execute_result",
+                                "data": {
+                                    build_pdf.WIDGET_VIEW: view,
+                                    "text/plain": "VBox(...)",
+                                },
+                            },
+                            {"output_type": "stream", "text": "\x1b[31mred\x1b[0m\n"},
+                        ],
+                    }
+                ],
+            }
+        )
+
+    outputs = build_pdf.for_paper(notebook(), "x.ipynb")["cells"][0]["outputs"]
+    assert outputs[0]["data"]["image/png"] == "iVBORw0KGgo="
+    assert build_pdf.WIDGET_VIEW not in outputs[0]["data"]
+    assert outputs[1]["text"] == "red\n"
+    del state["img"]  # a widget without its figure: the build says so and stops
+    with pytest.raises(SystemExit, match="x.ipynb: a widget output has no Image"):
+        build_pdf.for_paper(notebook(), "x.ipynb")
+
+
 @pytest.fixture(scope="module")
 def text():
     result = subprocess.run(
@@ -76,18 +119,24 @@ def text():
     return out.stdout
 
 
+@pytest.mark.slow
+@needs_tex
 def test_every_chapter_in_order_numbered_from_zero(text):
     contents = " ".join(text.split())
     for number, name in enumerate(toc_files()):
         assert f"{number} {title(name)}" in contents, (number, name)
 
 
+@pytest.mark.slow
+@needs_tex
 def test_no_unresolved_references(text):
     assert "??" not in text
     log = LOG.read_text(errors="replace")
     assert "undefined" not in log.replace("\n", ""), "see " + str(LOG)
 
 
+@pytest.mark.slow
+@needs_tex
 def test_a_sample_of_glossary_terms(text):
     terms = glossary_terms()
     assert len(terms) > 50, terms
@@ -96,12 +145,16 @@ def test_a_sample_of_glossary_terms(text):
     assert missing == []
 
 
+@pytest.mark.slow
+@needs_tex
 def test_formulas_are_typeset(text):
     flat = "".join(text.split())
     for formula in ["(TP + TN)/N", "A = f(Z)", "Z = XW + b"]:
         assert math_italic(formula) in flat, formula
 
 
+@pytest.mark.slow
+@needs_tex
 def test_page_count_and_figures(text):
     info = subprocess.run(["pdfinfo", PDF], capture_output=True, text=True).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", info, flags=re.M).group(1))
@@ -119,6 +172,8 @@ def test_page_count_and_figures(text):
     assert sum(line.split()[2] == "image" for line in listing) == figures
 
 
+@pytest.mark.slow
+@needs_tex
 def test_render_an_explorer_page_for_a_person_to_look_at(text):
     position = text.index("perceptron_explorer()")
     page = text[:position].count("\f") + 1
