@@ -1,5 +1,7 @@
 # The two commands of the README:
 #   make book   build the website into _build/html
+#   make pdf    build the PDF edition into _build/nnkit-book.pdf (needs TeX Live,
+#               installed with apt when missing)
 #   make test   run every test: unit tests and doctests, notebook checks,
 #               strict nbval over every notebook, and the book build (-W)
 # Both create .venv/ with the locked toolchain first if it is missing.
@@ -21,7 +23,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The venv's bin must be on PATH for tools that shell out (jupyter, alembic).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test browser-deps chromium sandbox-deps notebooks check-portable release lint lock bench bench-gpu clean
+.PHONY: book pdf tex-deps test browser-deps chromium sandbox-deps notebooks check-portable release lint lock bench bench-gpu clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +50,19 @@ chromium:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The PDF edition is typeset by xelatex (through latexmk) from Debian's TeX Live.
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk \
+	xindy fonts-freefont-otf tex-gyre poppler-utils
+
+tex-deps:
+	command -v xelatex >/dev/null && command -v latexmk >/dev/null && \
+		command -v xindy >/dev/null && command -v pdftotext >/dev/null || { \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		$(SUDO) apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
+
+pdf: $(STAMP) tex-deps
+	$(BIN)/python book/_tools/build_pdf.py
+
 # The grader runs each student's code under Debian's bubblewrap (bwrap).
 sandbox-deps:
 	command -v bwrap >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -59,7 +74,7 @@ book: $(STAMP) $(BROWSER_STAMP)
 	$(BIN)/jupyter-book build -W --keep-going .
 	@echo "Open _build/html/index.html"
 
-test: $(STAMP) browser-deps sandbox-deps
+test: $(STAMP) browser-deps sandbox-deps tex-deps
 	$(BIN)/ruff check nnkit tests book/_tools book/_ext
 	$(BIN)/ruff format --check nnkit tests book/_tools book/_ext
 	$(BIN)/python book/_tools/check_notebooks.py

@@ -463,7 +463,7 @@ def test_what_is_not_a_notebook_gets_zero_and_a_reason(adversarial, student, rea
 
 def test_notes(adversarial):
     records = adversarial.records
-    assert records["sys_exit"]["notes"] == ["code cell 2 of 7 raised SystemExit"]
+    assert records["sys_exit"]["notes"] == ["code cell 3 of 8 raised SystemExit"]
     assert records["forged_log"]["notes"] == []  # cell 999 does not exist
 
 

@@ -11,6 +11,8 @@ when a notebook:
   source has a ``# stderr:`` comment saying why;
 - excludes a cell from nbval's comparison (``nbval-ignore-output`` or
   ``nbval-skip``) without a ``# nbval-ignore:`` comment saying why;
+- stores an output in its setup cell (tagged ``nnkit-setup``, written by
+  setup_cell.py), which must do nothing where nnkit is installed;
 - has no H1 title in its first cell, or is not listed in ``_toc.yml``
   (the instructors' assignment sources under book/assignments/ are kept out
   of the website on purpose, so for them that last rule is waived).
@@ -29,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = ROOT / "book" / "assignments"
 DOWNLOADS = ROOT / "book" / "_static"
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+# The cell that installs nnkit where it is missing (book/_tools/setup_cell.py).
+# It may stay unexecuted: it is inserted without running the notebook again.
+SETUP_TAG = "nnkit-setup"
 
 
 def source(cell):
@@ -44,6 +49,13 @@ def cell_problems(index, cell):
     if not code.strip():
         return []
     problems = []
+    if SETUP_TAG in tags:
+        if cell.get("outputs"):
+            problems.append(
+                f"{where} is the setup cell but stores an output; where nnkit is "
+                "installed it must print nothing"
+            )
+        return problems
     if cell.get("execution_count") is None:
         problems.append(f"{where} was never executed")
     for output in cell.get("outputs", []):
