@@ -117,9 +117,13 @@ def run_nbval(targets, extra_env):
 
 
 def main(args):
-    leaked = [k for k in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES") if k in os.environ]
+    forced = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")
+    leaked = [name for name in forced if name in os.environ]
     if leaked:
-        sys.exit(f"check_portable: unset {' and '.join(leaked)} first; each setting sets its own.")
+        sys.exit(
+            f"check_portable: unset {' and '.join(leaked)} first; "
+            "each setting sets its own."
+        )
     targets = args or ["book"]
     results = []
     for name, extra_env, skip in settings():
@@ -131,8 +135,11 @@ def main(args):
         passed, failed = run_nbval(targets, extra_env)
         seconds = time.perf_counter() - start
         status = "FAIL" if failed else "ok"
-        shown = " ".join(f"{k}={v}" for k, v in extra_env.items()) or "(as the CPU picks)"
-        print(f"{status:<5} {name:<26} {passed} cells passed in {seconds:.0f} s  {shown}")
+        shown = " ".join(f"{k}={v}" for k, v in extra_env.items())
+        print(
+            f"{status:<5} {name:<26} {passed} cells passed in {seconds:.0f} s  "
+            f"{shown or '(as the CPU picks)'}"
+        )
         for cell in failed:
             print(f"        {cell}")
         sys.stdout.flush()
