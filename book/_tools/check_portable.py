@@ -31,16 +31,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-# The environment the outputs are generated and validated in (see Makefile).
-PINNED = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "TQDM_DISABLE": "1",
-    "PYTHONHASHSEED": "0",
-}
+# The environment the outputs are generated and validated in: the one its
+# neighbour run_notebooks.py pins (imported by path: book/_tools is no package).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run_notebooks import PINNED, ROOT  # noqa: E402
 
 # OpenBLAS kernel -> the /proc/cpuinfo flags it needs (Linux calls SSE3 "pni").
 OPENBLAS_KERNELS = {
