@@ -57,33 +57,45 @@ def cover(sandbox):
     mount back the ``keep`` paths inside hidden folders, read-only."""
     hidden = {os.path.realpath(p) for p in sandbox.hidden}
     hidden |= {_closed_folder(path) for path in sandbox.keep} - {None}
-    # The private temporary folders already hide what the host keeps there.
+    # The private temporary folders already hide what the host keeps there,
+    # but a checkout or virtual environment kept there is mounted back.
     arguments, covered = [], list(PRIVATE_FOLDERS)
+    for folder in PRIVATE_FOLDERS:
+        arguments += mount_back(folder, sandbox.keep)
+    keep = {os.path.realpath(k) for k in sandbox.keep}
     for path in sorted(hidden, key=len):
-        if any(_within(path, folder) for folder in covered):
+        mounted_back = any(_within(path, kept) for kept in keep)
+        if any(_within(path, folder) for folder in covered) and not mounted_back:
             continue  # already hidden with a folder above it
         if not os.path.exists(path):
             continue
         if not os.path.isdir(path):
             arguments += ["--ro-bind", "/dev/null", path]
             continue
-        keep = {os.path.realpath(k) for k in sandbox.keep}
-        keep = sorted(
-            k
-            for k in keep
-            if _within(k, path) and not any(_within(k, o) for o in keep - {k})
-        )
-        arguments += ["--size", "65536", "--perms", "0555" if keep else "0000"]
-        arguments += ["--tmpfs", path]
-        for kept in keep:
-            arguments += ["--ro-bind", kept, kept]
-            # bwrap makes the folders between private (0700): open them.
-            between = os.path.dirname(kept)
-            while between != path:
-                arguments += ["--chmod", "0555", between]
-                between = os.path.dirname(between)
-        arguments += ["--remount-ro", path]
+        kept = mount_back(path, sandbox.keep)
+        arguments += ["--size", "65536", "--perms", "0555" if kept else "0000"]
+        arguments += ["--tmpfs", path, *kept, "--remount-ro", path]
         covered.append(path)
+    return arguments
+
+
+def mount_back(folder, keep):
+    """bwrap arguments that mount the ``keep`` paths inside ``folder`` back,
+    read-only, over the empty mount that hides ``folder``."""
+    keep = {os.path.realpath(k) for k in keep}
+    inside = sorted(
+        k
+        for k in keep
+        if _within(k, folder) and not any(_within(k, o) for o in keep - {k})
+    )
+    arguments = []
+    for kept in inside:
+        arguments += ["--ro-bind", kept, kept]
+        # bwrap makes the folders between private (0700): open them.
+        between = os.path.dirname(kept)
+        while between != folder:
+            arguments += ["--chmod", "0555", between]
+            between = os.path.dirname(between)
     return arguments
 
 
