@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # draw off screen, before pyplot is imported
 
+import base64  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
@@ -420,3 +421,34 @@ def test_precision_explorer_stores_nnkits_fractions_and_histograms():
             assert counts[0].sum() == round(lost[0] * gradients.size)
             assert counts[2].sum() == round(lost[1] * gradients.size)
     state_json(explorer)
+
+
+def explorers_of_every_kind():
+    X, y = two_moons(40, noise=0.2, rng=np.random.default_rng(0))
+    scores = np.linspace(0.0, 1.0, 20)
+    return [
+        widgets.perceptron_explorer(),
+        widgets.activation_explorer(),
+        widgets.learning_rate_explorer(),
+        widgets.precision_explorer(),
+        widgets.threshold_explorer((scores > 0.4).astype(int), scores),
+        widgets.width_explorer(X, y, widths=(1, 2), epochs=5),
+    ]
+
+
+def test_every_explorer_carries_the_png_of_its_static_twin_for_paper():
+    """The output shows the widget on the website and, where nothing draws a
+    widget (the PDF), the PNG matplotlib draws for the current values."""
+    for explorer in explorers_of_every_kind():
+        data, _ = explorer._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in data, explorer
+        assert data["text/plain"] == repr(explorer)
+        png = base64.b64decode(data["image/png"])
+        assert png.startswith(b"\x89PNG\r\n\x1a\n"), explorer
+        assert plt.get_fignums() == []  # drawn and closed
+        # Moving a control moves the picture.
+        name, options = next(iter(explorer.options.items()))
+        explorer.set(
+            **{name: options[-1] if options[-1] != explorer.value[name] else options[0]}
+        )
+        assert base64.b64decode(explorer.static_png()) != png, explorer

@@ -5,11 +5,10 @@ the chapters, appendices and glossary exactly as the website shows them, with
 two differences that only paper needs. Both are made on a copy of the book in
 _build/pdf/src, so the notebooks themselves are never touched:
 
-- An explorer (an ipywidgets slider panel) cannot move on paper. Its stored
-  output is a widget view, whose plain-text fallback would print as
-  ``VBox(children=...)``; the copy shows the explorer's figure instead, the
-  PNG that the explorer's Image widget held when the notebook was executed
-  (it is saved in the notebook's widget state).
+- An explorer (an nnkit.widgets.Explorer) cannot move on paper. Its stored
+  output holds the widget view, which the website shows, and the PNG of its
+  static twin, drawn by matplotlib at the explorer's starting values; the copy
+  keeps only the PNG.
 - ANSI colour codes (coloured tracebacks, warnings) are not text that xelatex
   can typeset; the copy drops them from the outputs.
 
@@ -34,7 +33,6 @@ SOURCE = WORK / "src"
 PDF = ROOT / "_build" / "nnkit-book.pdf"
 NAME = "nnkit-book"  # latex_documents.targetname in _config.yml, less ".tex"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # LaTeX wraps its log at 79 columns, so match the start of these warnings only:
 # each of them is about something undefined.
@@ -42,23 +40,6 @@ UNRESOLVED = re.compile(
     r"LaTeX Warning: (Hyper reference|Reference|Citation) "
     r"|LaTeX Warning: There were undefined references"
 )
-
-
-def explorer_figure(state, model_id):
-    """The PNG (base64) of the first Image widget inside widget ``model_id``."""
-    model = state.get(model_id)
-    if model is None:
-        return None
-    if model["model_name"] == "ImageModel":
-        for buffer in model.get("buffers", []):
-            if buffer.get("path") == ["value"] and buffer.get("encoding") == "base64":
-                return buffer["data"]
-        return None
-    for child in model["state"].get("children", []):
-        found = explorer_figure(state, child.removeprefix("IPY_MODEL_"))
-        if found:
-            return found
-    return None
 
 
 def without_ansi(value):
@@ -73,8 +54,6 @@ def for_paper(notebook, name):
     Raises SystemExit naming the notebook when an explorer has no figure to
     show: printing its widget repr would be worse than failing.
     """
-    widgets = notebook.get("metadata", {}).get("widgets", {})
-    state = widgets.get(WIDGET_STATE, {}).get("state", {})
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
             if "text" in output:
@@ -85,12 +64,12 @@ def for_paper(notebook, name):
             if "text/plain" in data:
                 data["text/plain"] = without_ansi(data["text/plain"])
             if WIDGET_VIEW in data:
-                figure = explorer_figure(state, data[WIDGET_VIEW]["model_id"])
+                figure = data.get("image/png")  # the explorer's static twin
                 if figure is None:
                     sys.exit(
-                        f"build_pdf: {name}: a widget output has no Image widget "
-                        "whose figure the PDF could show (was the widget state saved? "
-                        "run `make notebooks`)"
+                        f"build_pdf: {name}: a widget output has no image/png beside "
+                        "it for the PDF to show (is it an nnkit Explorer? run "
+                        "`make notebooks`)"
                     )
                 output["data"] = {"image/png": figure, "text/plain": "<explorer>"}
     return notebook

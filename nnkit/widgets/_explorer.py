@@ -7,11 +7,18 @@ every setting of its controls, and stores those values in the widget
 for the current setting and turns them into SVG. So the same widget responds
 in Jupyter and on the static website, where no kernel runs: the website keeps
 the widget's state, values and front end included, in the page.
+
+Where no browser draws at all (the PDF edition, a plain-text viewer), the
+widget's output also carries a PNG of its static twin, drawn by matplotlib at
+the controls' current values (``figure``).
 """
 
+import base64
+import io
 from pathlib import Path
 
 import anywidget
+import matplotlib.pyplot as plt
 import numpy as np
 import traitlets
 
@@ -35,6 +42,10 @@ class Explorer(anywidget.AnyWidget):
         strings, None).
     menus : tuple of str
         The names of the controls shown as menus.
+    figure : callable, optional
+        ``figure(**value)`` draws the same picture with matplotlib for the
+        controls' ``value`` and returns its Figure or Axes. Its PNG goes into
+        the widget's output beside the widget, for readers without a browser.
     """
 
     _esm = FRONT_END.read_text()
@@ -43,8 +54,9 @@ class Explorer(anywidget.AnyWidget):
     index = traitlets.Dict().tag(sync=True)  # control name -> option position
     data = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, kind, controls, data, *, menus=()):
+    def __init__(self, kind, controls, data, *, menus=(), figure=None):
         self.options = {name: list(options) for name, _, options, _ in controls}
+        self.figure = figure
         super().__init__(
             kind=kind,
             controls=[
@@ -83,6 +95,26 @@ class Explorer(anywidget.AnyWidget):
                 )
             index[name] = self.options[name].index(value)
         self.index = index
+
+    def static_png(self):
+        """The PNG (base64 text) of ``figure`` at the current values, or None."""
+        if self.figure is None:
+            return None
+        drawn = self.figure(**self.value)
+        fig = getattr(drawn, "figure", drawn)  # an Axes knows its Figure
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100)
+        plt.close(fig)
+        return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)  # (data, metadata) or None
+        png = self.static_png()
+        if bundle is None or png is None:
+            return bundle
+        data, metadata = bundle
+        # The website shows the widget (its priority is higher); paper, the PNG.
+        return {**data, "image/png": png}, metadata
 
     def __repr__(self):
         # Shown as the widget's text output, which strict nbval compares: the

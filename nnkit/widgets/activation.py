@@ -1,7 +1,11 @@
 """The activation-function explorer (chapter 3)."""
 
+from functools import partial
+
+import matplotlib.pyplot as plt
 import numpy as np
 
+from nnkit import plot
 from nnkit.activations import (
     leaky_relu,
     leaky_relu_derivative,
@@ -64,4 +68,20 @@ def activation_explorer(*, slopes=SLOPES):
         ("activation", "activation", list(ACTIVATIONS), "sigmoid"),
         ("slope", "leaky slope", slopes, 0.1),
     ]
-    return Explorer("activation", controls, data, menus=("activation",))
+    return Explorer(
+        "activation", controls, data, menus=("activation",), figure=_plot_choice
+    )
+
+
+def _plot_choice(activation, slope):
+    """The explorer's picture with matplotlib: one activation and its derivative."""
+    fn, derivative = ACTIVATIONS[activation]
+    if fn is leaky_relu:
+        fn = partial(fn, negative_slope=slope)
+        derivative = partial(derivative, negative_slope=slope)
+    _, ax = plt.subplots(figsize=(6.0, 4.0), layout="constrained")
+    plot.activation(
+        fn, derivative, z=np.linspace(-3.0, 3.0, 121), ax=ax, name=activation
+    )
+    ax.set_ylim(-1.2, 3.2)
+    return ax

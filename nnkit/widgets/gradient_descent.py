@@ -178,4 +178,15 @@ def learning_rate_explorer(*, max_steps=50, starts=STARTS):
         ("w0", "w0", starts, -1.0),
     ]
     data = {"lrs": lrs, "steps": list(range(1, max_steps + 1)), "losses": losses}
-    return Explorer("learning_rate", controls, data, menus=("loss",))
+    return Explorer(
+        "learning_rate", controls, data, menus=("loss",), figure=_plot_setting
+    )
+
+
+def _plot_setting(loss, lr, steps, w0):
+    """The explorer's picture with matplotlib, for one setting of its controls."""
+    fn, grad, window = LOSSES[loss]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return plot_gradient_descent_1d(
+            lr, steps, w0=w0, loss=fn, grad=grad, window=window
+        )

@@ -183,4 +183,4 @@ def perceptron_explorer(*, values=WEIGHTS):
         ("w2", "w2", values, 1.0),
         ("b", "b", values, -1.5),
     ]
-    return Explorer("perceptron", controls, data)
+    return Explorer("perceptron", controls, data, figure=plot_perceptron)

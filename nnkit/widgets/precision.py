@@ -211,4 +211,10 @@ def precision_explorer():
         ("format", "format", list(FLOAT_FORMATS), "float16"),
         ("scale", "loss scale S", scales, 1),
     ]
-    return Explorer("precision", controls, data, menus=("format",))
+    return Explorer(
+        "precision",
+        controls,
+        data,
+        menus=("format",),
+        figure=lambda format, scale: plot_precision(format, scale),
+    )

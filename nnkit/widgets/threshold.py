@@ -130,4 +130,9 @@ def threshold_explorer(y_true, y_score, *, n_thresholds=101):
     }
     default = min(thresholds, key=lambda t: abs(t - 0.5))
     controls = [("threshold", "threshold", thresholds, default)]
-    return Explorer("threshold", controls, data)
+    return Explorer(
+        "threshold",
+        controls,
+        data,
+        figure=lambda threshold: plot_threshold(y_true, scores, threshold),
+    )

@@ -103,6 +103,11 @@ def width_explorer(
     }
     widths = [int(w) for w in widths]
     controls = [("width", "width", widths, widths[len(widths) // 2])]
-    explorer = Explorer("width", controls, data)
+    explorer = Explorer(
+        "width",
+        controls,
+        data,
+        figure=lambda width: _draw_boundary(models[width], X, y, width),
+    )
     explorer.models = models
     return explorer
