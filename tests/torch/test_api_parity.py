@@ -49,7 +49,9 @@ MIRRORED_FILES = [
 ]
 # Written alongside the mirror; compared as soon as they are there.
 MIRRORED_FILES += [
-    name for name in ("early_stopping", "training") if find_spec(f"nnkit.{name}")
+    name
+    for name in ("early_stopping", "schedulers", "training")
+    if find_spec(f"nnkit.{name}")
 ]
 
 # Arguments only the mirror has.

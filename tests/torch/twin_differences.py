@@ -202,6 +202,12 @@ TWIN_DIFFERENCES = {
             "    keep = self.rng.random(tuple(X.shape)) >= self.p\n    keep = torch.as_tensor(keep, device=X.device)",
         ),
     ],
+    "schedulers._check_optimizer": [
+        (
+            "raise TypeError(f'{owner}: optimizer must be an nnkit Optimizer such as SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}.')",
+            "raise TypeError(f'{owner}: optimizer must be an nnkit.torch Optimizer such as SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}.')",
+        ),
+    ],
     "early_stopping.EarlyStopping.restore": [
         ("        torch.copyto(p.data, best)", "        p.data.copy_(best)"),
     ],
