@@ -19,7 +19,7 @@ dX      the gradient dL/dX (same shape as X); likewise dW, dZ, dA
 ``nnkit.torch`` and is imported only when asked for.
 """
 
-from nnkit import data, init
+from nnkit import calibration, data, init
 from nnkit.activations import (
     Identity,
     LeakyReLU,
@@ -103,6 +103,7 @@ __all__ = [
     "Step",
     "StepLR",
     "Tanh",
+    "calibration",
     "classification_accuracy",
     "clip_grad_norm",
     "count_parameters",
