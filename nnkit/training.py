@@ -49,7 +49,8 @@ class History:
 
     ``history.history`` is a dict, as in Keras: ``"loss"`` (the mean training
     loss of the epoch), then for each metric ``m`` the name ``m.__name__``
-    and, with validation data, ``"val_loss"`` and ``"val_" + m.__name__``.
+    and, with validation data, ``"val_loss"`` and ``"val_" + m.__name__``;
+    with a scheduler, ``"lr"``, the learning rate each epoch used.
     ``history.epochs`` lists the epoch numbers 1, 2, ..., so
     ``plt.plot(history.epochs, history.history["val_loss"])`` plots a curve.
 
