@@ -4,7 +4,12 @@
 computes, with the expected calibration error in the legend.
 """
 
-from nnkit.plot.helpers import check_curve, get_axes, reference_line
+from nnkit.plot.helpers import (
+    check_curve,
+    get_axes,
+    reference_line,
+    set_unit_square,
+)
 
 
 def reliability_diagram(prob_true, prob_pred, *, ece=None, ax=None, label=None):
@@ -51,10 +56,8 @@ def reliability_diagram(prob_true, prob_pred, *, ece=None, ax=None, label=None):
     ax = get_axes(ax, figsize=(4.4, 4.0))
     reference_line(ax, [0, 1], [0, 1], label="perfectly calibrated")
     ax.plot(prob_pred, prob_true, "o-", linewidth=2, label=label)
-    ax.set(
-        xlim=(-0.02, 1.02),
-        ylim=(-0.02, 1.02),
-        aspect="equal",
+    set_unit_square(
+        ax,
         xlabel="Mean predicted probability",
         ylabel="Fraction of positives",
         title="Reliability diagram",

@@ -15,6 +15,7 @@ from nnkit.plot.helpers import (
     class_colors,
     get_axes,
     reference_line,
+    set_unit_square,
 )
 
 
@@ -190,13 +191,8 @@ def roc_curve(fpr, tpr, *, auc=None, ax=None, label=None):
     ax = get_axes(ax, figsize=(4.4, 4.0))
     reference_line(ax, [0, 1], [0, 1], label="chance (AUC = 0.5)")
     ax.plot(fpr, tpr, linewidth=2, label=label)
-    ax.set(
-        xlim=(-0.02, 1.02),
-        ylim=(-0.02, 1.02),
-        aspect="equal",
-        xlabel="False positive rate",
-        ylabel="True positive rate",
-        title="ROC curve",
+    set_unit_square(
+        ax, xlabel="False positive rate", ylabel="True positive rate", title="ROC curve"
     )
     ax.legend(loc="lower right")
     return ax
@@ -245,13 +241,8 @@ def precision_recall_curve(
         reference_line(ax, [0, 1], [prevalence, prevalence], label=chance)
     # Precision holds from each point to the next lower recall: steps, as AP sums.
     ax.plot(recall, precision, drawstyle="steps-post", linewidth=2, label=label)
-    ax.set(
-        xlim=(-0.02, 1.02),
-        ylim=(-0.02, 1.02),
-        aspect="equal",
-        xlabel="Recall",
-        ylabel="Precision",
-        title="Precision-recall curve",
+    set_unit_square(
+        ax, xlabel="Recall", ylabel="Precision", title="Precision-recall curve"
     )
     ax.legend(loc="lower left")
     return ax

@@ -70,3 +70,17 @@ def reference_line(ax, x, y, *, label):
     ``ax`` has it already, so that several models can share one plot."""
     if not any(line.get_label() == label for line in ax.get_lines()):
         ax.plot(x, y, "--", color="0.5", label=label)
+
+
+def set_unit_square(ax, *, xlabel, ylabel, title):
+    """Label ``ax`` and show [0, 1] on both axes, at equal scale (with a small
+    margin, so that lines along the edges stay visible): the frame of the
+    ROC and precision-recall curves and of the reliability diagram."""
+    ax.set(
+        xlim=(-0.02, 1.02),
+        ylim=(-0.02, 1.02),
+        aspect="equal",
+        xlabel=xlabel,
+        ylabel=ylabel,
+        title=title,
+    )
