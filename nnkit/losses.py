@@ -301,8 +301,9 @@ class CrossEntropyLoss(Loss):
         return self.weight.astype(Z.dtype)
 
     def _total(self, Y, from_labels):
-        """What the loss is averaged over: ``Y.sum()`` for labels, else N."""
-        if not from_labels:
+        """What the loss is averaged over: N, or, for class labels and class
+        weights, the targets' total weight ``Y.sum() = sum_n w[y_n]``."""
+        if self.weight is None or not from_labels:
             return len(Y)
         total = float(Y.sum())
         if total == 0:
