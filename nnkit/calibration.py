@@ -51,7 +51,8 @@ def _outcomes_and_probabilities(y_true, y_prob, pos_label, *, owner):
             f"[{p.min():.4g}, {p.max():.4g}]. For logits, apply sigmoid or softmax."
         )
     if p.ndim == 1:
-        _check_binary(np.unique(y_true), pos_label, owner=owner, hint="")
+        hint = "For C classes, pass the probabilities of each class, (N, C)."
+        _check_binary(np.unique(y_true), pos_label, owner=owner, hint=hint)
         return (y_true == pos_label).astype(np.float64), p
     sums = p.sum(axis=1)
     if np.any(np.abs(sums - 1) > 1e-6):
