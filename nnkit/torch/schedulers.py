@@ -38,6 +38,7 @@ _MIN_LR_CHANGE = 1e-8
 
 
 def _check_optimizer(optimizer, *, owner):
+    """Raise unless ``optimizer`` is an Optimizer of this package."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             f"{owner}: optimizer must be an nnkit.torch Optimizer such as "
@@ -67,6 +68,7 @@ class LRScheduler:
         self.optimizer.lr = self.lr_at(self.epoch)
 
     def lr_at(self, epoch):
+        """The learning rate of ``epoch``; each schedule writes its formula."""
         raise NotImplementedError(f"{type(self).__name__} must implement lr_at().")
 
     def __repr__(self):
