@@ -187,8 +187,9 @@ class BCEWithLogitsLoss(Loss):
     ``BCELoss()(sigmoid(z), y)``, but it never takes the log of 0 or overflows
     ``exp``: ``softplus(x) = max(x, 0) + log(1 + exp(-|x|))``.
 
-    Gradient: ``(pos_weight * y * (sigmoid(z) - 1) + (1 - y) * sigmoid(z)) / n``,
-    which is ``(sigmoid(z) - y) / n`` for ``pos_weight = 1``.
+    Gradient: ``(pos_weight * y * (sigmoid(z) - 1) + (1 - y) * sigmoid(z)) / n
+    = (sigmoid(z) * (1 - y + pos_weight * y) - pos_weight * y) / n``, which is
+    ``(sigmoid(z) - y) / n`` for ``pos_weight = 1``.
 
     Parameters
     ----------
@@ -227,8 +228,8 @@ class BCEWithLogitsLoss(Loss):
         self._check_forward_done()
         z, y = self.y_pred, self.y_true
         w = 1.0 if self.pos_weight is None else self._pos_weight_like(z)
-        # sigmoid(z) - 1 = -sigmoid(-z), exact where sigmoid(z) rounds to 1
-        return (-w * y * sigmoid(-z) + (1 - y) * sigmoid(z)) / z.numel()
+        # pos_weight * y * (sigmoid(z) - 1) + (1 - y) * sigmoid(z), with one sigmoid
+        return (sigmoid(z) * (1 - y + w * y) - w * y) / z.numel()
 
     def _pos_weight_like(self, z):
         """``pos_weight`` on ``z``'s device and dtype, checked against its last axis."""
