@@ -19,7 +19,7 @@ dX      the gradient dL/dX (same shape as X); likewise dW, dZ, dA
 ``nnkit.torch`` and is imported only when asked for.
 """
 
-from nnkit import data, init
+from nnkit import calibration, data, init
 from nnkit.activations import (
     Identity,
     LeakyReLU,
@@ -56,6 +56,13 @@ from nnkit.module import Module, Parameter
 from nnkit.optim import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
 from nnkit.perceptron import Perceptron
 from nnkit.regularization import BatchNorm1d, Dropout, L1Penalty, L2Penalty
+from nnkit.schedulers import (
+    CosineAnnealingLR,
+    LinearLR,
+    LRScheduler,
+    ReduceLROnPlateau,
+    StepLR,
+)
 from nnkit.sequential import Sequential, count_parameters
 from nnkit.training import History, evaluate, fit
 
@@ -66,6 +73,7 @@ __all__ = [
     "BCELoss",
     "BatchNorm1d",
     "BCEWithLogitsLoss",
+    "CosineAnnealingLR",
     "CrossEntropyLoss",
     "Dropout",
     "EarlyStopping",
@@ -77,12 +85,15 @@ __all__ = [
     "L2Penalty",
     "LeakyReLU",
     "Linear",
+    "LinearLR",
     "Loss",
+    "LRScheduler",
     "MSELoss",
     "Module",
     "Optimizer",
     "Parameter",
     "Perceptron",
+    "ReduceLROnPlateau",
     "RMSprop",
     "ReLU",
     "SGD",
@@ -90,7 +101,9 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Step",
+    "StepLR",
     "Tanh",
+    "calibration",
     "classification_accuracy",
     "clip_grad_norm",
     "count_parameters",

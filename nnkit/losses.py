@@ -6,11 +6,19 @@ float and remembers what ``backward()`` needs; ``loss.backward()`` then returns
 
 Every loss averages over all elements (PyTorch's default ``reduction="mean"``);
 ``CrossEntropyLoss`` averages over the N samples, each a row of C logits.
+Weighted losses (``BCEWithLogitsLoss(pos_weight=...)``,
+``CrossEntropyLoss(weight=...)``, chapter 8) let a rare class count more.
 """
 
 import numpy as np
 
-from nnkit._checks import as_float_array, check_positive, check_same_shape, shape_str
+from nnkit._checks import (
+    as_float_array,
+    check_ndim,
+    check_positive,
+    check_same_shape,
+    shape_str,
+)
 from nnkit.activations import sigmoid
 
 # log(p) is clamped at -100, as PyTorch's BCELoss does, so that a probability of
@@ -159,21 +167,65 @@ class BCELoss(Loss):
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits ``z = y_pred``, with the sigmoid fused in.
 
-    ``L = mean(max(z, 0) - z * y + log(1 + exp(-|z|)))``, which equals
-    ``BCELoss()(sigmoid(z), y)`` but never takes the log of 0 or overflows
-    ``exp``. Gradient: ``(sigmoid(z) - y) / n``.
+    ``L = mean(pos_weight * y * softplus(-z) + (1 - y) * softplus(z))``, where
+    ``softplus(x) = log(1 + exp(x))``, ``-log(sigmoid(z)) = softplus(-z)`` and
+    ``-log(1 - sigmoid(z)) = softplus(z)``. With ``pos_weight = 1`` this is
+    ``BCELoss()(sigmoid(z), y)``, but it never takes the log of 0 or overflows
+    ``exp``: ``softplus(x) = max(x, 0) + log(1 + exp(-|x|))``.
+
+    Gradient: ``(pos_weight * y * (sigmoid(z) - 1) + (1 - y) * sigmoid(z)) / n
+    = (sigmoid(z) * (1 - y + pos_weight * y) - pos_weight * y) / n``, which is
+    ``(sigmoid(z) - y) / n`` for ``pos_weight = 1``.
+
+    Parameters
+    ----------
+    pos_weight : float or array_like of shape (D_out,), optional
+        How much a positive target (y = 1) counts against a negative one, > 0:
+        one number, or one per output column. With 5% positives,
+        ``pos_weight = 95 / 5 = 19`` gives both classes the same total weight.
+        Default 1. As PyTorch's ``pos_weight``; chapter 8, "Class imbalance".
 
     >>> round(BCEWithLogitsLoss()(np.array([1000.0]), np.array([0.0])), 1)
     1000.0
+    >>> round(BCEWithLogitsLoss(pos_weight=3.0)(np.array([-1000.0]), np.array([1.0])))
+    3000
     """
+
+    def __init__(self, pos_weight=None):
+        if pos_weight is not None:
+            owner, name = "BCEWithLogitsLoss", "pos_weight"
+            pos_weight = _as_weights(pos_weight, owner=owner, name=name, positive=True)
+        self.pos_weight = pos_weight
 
     def forward(self, y_pred, y_true):
         z, y = self._inputs(y_pred, y_true)
-        return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+        w = 1.0 if self.pos_weight is None else self._pos_weight_like(z)
+        t = np.log1p(np.exp(-np.abs(z)))  # log(1 + exp(-|z|)): exp never overflows
+        softplus_z, softplus_minus_z = np.maximum(z, 0) + t, np.maximum(-z, 0) + t
+        return float(np.mean(w * y * softplus_minus_z + (1 - y) * softplus_z))
 
     def backward(self):
         self._check_forward_done()
-        return (sigmoid(self.y_pred) - self.y_true) / self.y_pred.size
+        z, y = self.y_pred, self.y_true
+        w = 1.0 if self.pos_weight is None else self._pos_weight_like(z)
+        # pos_weight * y * (sigmoid(z) - 1) + (1 - y) * sigmoid(z), with one sigmoid
+        return (sigmoid(z) * (1 - y + w * y) - w * y) / z.size
+
+    def _pos_weight_like(self, z):
+        """``pos_weight`` in ``z``'s dtype, checked against its last axis."""
+        w = self.pos_weight
+        if w.ndim == 1 and (z.ndim == 0 or z.shape[-1] != len(w)):
+            raise ValueError(
+                f"{self!r}: pos_weight has {len(w)} values, one per output column, "
+                f"so y_pred must have shape (N, {len(w)}), got shape "
+                f"{shape_str(z.shape)}."
+            )
+        return w.astype(z.dtype)
+
+    def extra_repr(self):
+        if self.pos_weight is None:
+            return ""
+        return f"pos_weight={self.pos_weight.tolist()}"
 
 
 class CrossEntropyLoss(Loss):
@@ -191,10 +243,31 @@ class CrossEntropyLoss(Loss):
     computed as ``Z - max - log(sum(exp(Z - max)))``, which never overflows;
     ``P`` comes from the same exponentials, so forward keeps it for backward.
 
+    Parameters
+    ----------
+    weight : array_like of shape (C,), optional
+        Class weights ``w``, >= 0: each target counts ``w[c]`` times, so
+        ``Y`` becomes ``Y * w`` in the sum and in the gradient, and the mean
+        becomes a weighted mean, ``L = -sum_n sum_c w[c] * Y[n, c] *
+        log_softmax(Z)[n, c] / total``. As in PyTorch, ``total`` is the summed
+        weight of the targets, ``sum_n w[y_n]``, for class labels, but N for
+        rows of probabilities (even one-hot ones). ``w[c] = N / (C * N_c)``
+        (N_c samples of class c) gives every class the same total weight.
+        Chapter 8, "Class imbalance".
+
     >>> logits = np.array([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     >>> round(CrossEntropyLoss()(logits, np.array([0, 2])), 4)
     0.6691
+    >>> round(CrossEntropyLoss(weight=[1.0, 1.0, 3.0])(logits, np.array([0, 2])), 4)
+    0.8838
     """
+
+    def __init__(self, weight=None):
+        if weight is not None:
+            owner = "CrossEntropyLoss"
+            weight = _as_weights(weight, owner=owner, name="weight")
+            check_ndim(weight, 1, owner=owner, name="weight", layout="(C,)")
+        self.weight = weight
 
     def forward(self, y_pred, y_true):
         Z = as_float_array(y_pred, owner=self, name="y_pred (logits)")
@@ -204,13 +277,42 @@ class CrossEntropyLoss(Loss):
                 f"C >= 2 classes, got shape {shape_str(Z.shape)}."
             )
         Y = self._targets(y_true, Z.shape, Z.dtype)
+        if self.weight is not None:
+            Y = Y * self._weight_like(Z)  # each target counts w[c] times
+        # The mean divides by the targets' total weight for labels (N if
+        # unweighted) and by N for rows of probabilities, as PyTorch does.
+        total = self._total(Y, np.ndim(y_true) == 1)
         shifted = Z - Z.max(axis=1, keepdims=True)
         E = np.exp(shifted)
         sums = E.sum(axis=1, keepdims=True)
         log_probs = shifted - np.log(sums)
         self.y_pred, self.Y, self.P = Z, Y, E / sums  # P = softmax(Z)
+        self.total = total
         # 0.0 - sum, not -sum: a perfect prediction gives 0.0, not -0.0
-        return 0.0 - float(np.sum(Y * log_probs)) / len(Z)
+        return 0.0 - float(np.sum(Y * log_probs)) / total
+
+    def _weight_like(self, Z):
+        """The class weights in ``Z``'s dtype, one per column of ``Z``."""
+        if len(self.weight) != Z.shape[1]:
+            raise ValueError(
+                f"{self!r}: weight has {len(self.weight)} values, one per class, "
+                f"but the logits y_pred have {Z.shape[1]} columns (shape "
+                f"{shape_str(Z.shape)})."
+            )
+        return self.weight.astype(Z.dtype)
+
+    def _total(self, Y, from_labels):
+        """What the loss is averaged over: N, or, for class labels and class
+        weights, the targets' total weight ``Y.sum() = sum_n w[y_n]``."""
+        if self.weight is None or not from_labels:
+            return len(Y)
+        total = float(Y.sum())
+        if total == 0:
+            raise ValueError(
+                f"{self!r}: every target is of a class with weight 0, so the "
+                "weighted mean divides by 0. Give those classes a weight > 0."
+            )
+        return total
 
     def _targets(self, y_true, logits_shape, dtype):
         """Return targets as an (N, C) matrix of class probabilities."""
@@ -246,4 +348,27 @@ class CrossEntropyLoss(Loss):
         self._check_forward_done()
         # Each row's loss is -sum_c Y_c * log P_c, whose gradient is
         # P * sum_c Y_c - Y: (P - Y) when the row of Y sums to 1.
-        return (self.P * self.Y.sum(axis=1, keepdims=True) - self.Y) / len(self.P)
+        return (self.P * self.Y.sum(axis=1, keepdims=True) - self.Y) / self.total
+
+    def extra_repr(self):
+        if self.weight is None:
+            return ""
+        return f"weight={self.weight.tolist()}"
+
+
+def _as_weights(weights, *, owner, name, positive=False):
+    """``weights``, a number or a 1-D array, as a float array of finite numbers
+    > 0 (``positive``) or >= 0."""
+    w = as_float_array(weights, owner=owner, name=name, dtype=np.float64)
+    if w.ndim > 1:
+        raise ValueError(
+            f"{owner}: {name} must be a number or a 1-D array, got shape "
+            f"{shape_str(w.shape)}."
+        )
+    too_small = w <= 0 if positive else w < 0
+    if np.any(too_small):
+        raise ValueError(
+            f"{owner}: {name} must hold numbers {'> 0' if positive else '>= 0'}, "
+            f"got {w.tolist()}."
+        )
+    return w

@@ -10,7 +10,10 @@ The confusion matrix shows where the errors go; precision (how many predicted
 positives are right) and recall (how many true positives are found) score the
 rare class on its own, and F1 combines the two. The ROC curve follows the
 true and false positive rates as the decision threshold moves; its area, AUC,
-sums it up in one number that needs no threshold.
+sums it up in one number that needs no threshold. On rare positives the
+precision-recall curve and its average precision (AP) are the sharper view.
+Calibration, whether a score of 0.8 comes true 80% of the time, is in
+:mod:`nnkit.calibration`.
 """
 
 import warnings
@@ -368,6 +371,20 @@ def _rate(counts, *, name, missing):
     return counts / counts[-1]
 
 
+def _counts_per_threshold(y_true, y_score, pos_label, *, owner):
+    """TP and FP counts of the rule "positive if y_score >= t", for each
+    distinct score t from the highest down; returns ``tps, fps, thresholds``."""
+    y_true, y_score = _scores_pair(y_true, y_score, owner=owner)
+    _check_binary(np.unique(y_true), pos_label, owner=owner, hint=_NOT_BINARY_HINT)
+    # Sort by decreasing score: lowering the threshold then admits samples in order.
+    order = np.argsort(-y_score, kind="stable")
+    score, positive = y_score[order], y_true[order] == pos_label
+    last = np.r_[np.flatnonzero(np.diff(score)), len(score) - 1]  # end of each tie
+    tps = np.cumsum(positive)[last]
+    fps = (last + 1) - tps
+    return tps, fps, score[last]
+
+
 def roc_curve(y_true, y_score, *, pos_label=1):
     """ROC curve: ``fpr = FP / (FP + TN)``, ``tpr = TP / (TP + FN)`` per threshold t.
 
@@ -399,17 +416,9 @@ def roc_curve(y_true, y_score, *, pos_label=1):
     >>> fpr, tpr
     (array([0. , 0. , 0.5, 0.5, 1. ]), array([0. , 0.5, 0.5, 1. , 1. ]))
     """
-    y_true, y_score = _scores_pair(y_true, y_score, owner="roc_curve")
-    _check_binary(
-        np.unique(y_true), pos_label, owner="roc_curve", hint=_NOT_BINARY_HINT
+    tps, fps, thresholds = _counts_per_threshold(
+        y_true, y_score, pos_label, owner="roc_curve"
     )
-    # Sort by decreasing score: lowering the threshold then admits samples in order.
-    order = np.argsort(-y_score, kind="stable")
-    score, positive = y_score[order], y_true[order] == pos_label
-    last = np.r_[np.flatnonzero(np.diff(score)), len(score) - 1]  # end of each tie
-    tps = np.cumsum(positive)[last]
-    fps = (last + 1) - tps
-    thresholds = score[last]
     if len(tps) > 2:
         # Keep the ends and every corner: a point where fps or tps changes slope.
         corner = np.r_[True, (np.diff(fps, 2) != 0) | (np.diff(tps, 2) != 0), True]
@@ -450,3 +459,96 @@ def roc_auc_score(y_true, y_score):
     fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=classes[-1])
     # Sum of trapezoids; a diagonal step from tied scores counts half its box.
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+
+
+def precision_recall_curve(y_true, y_score, *, pos_label=1):
+    """Precision-recall curve: ``precision = TP / (TP + FP)`` and
+    ``recall = TP / (TP + FN)`` for each threshold t.
+
+    Each threshold t gives the rule "positive if y_score >= t"; each distinct
+    score is one threshold. As t falls, recall never falls, while precision
+    can go up and down. On rare positives this curve shows what the ROC curve
+    hides: the ROC's false positive rate divides by the many negatives, so
+    it stays small while false positives already outnumber true ones.
+
+    Parameters
+    ----------
+    y_true : array_like, shape (N,)
+        True labels of a binary problem.
+    y_score : array_like, shape (N,)
+        Scores, higher meaning "more positive": probabilities or logits.
+    pos_label : int or str
+        The positive class; y_true must contain it.
+
+    Returns
+    -------
+    precision, recall : ndarray, shape (K + 1,)
+        For increasing thresholds: recall falls from 1 (at the lowest score,
+        everything positive) to 0. The last point, (recall 0, precision 1),
+        has no threshold; it closes the curve on the precision axis.
+    thresholds : ndarray, shape (K,)
+        The distinct scores, increasing.
+
+    Notes
+    -----
+    As ``sklearn.metrics.precision_recall_curve``. Without positive samples
+    recall divides by 0: nnkit raises a ValueError where scikit-learn warns
+    and sets recall to 1. Chapter 8, "The precision-recall curve".
+
+    >>> precision, recall, thresholds = precision_recall_curve(
+    ...     [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]
+    ... )
+    >>> precision.round(3)
+    array([0.5  , 0.667, 0.5  , 1.   , 1.   ])
+    >>> recall
+    array([1. , 1. , 0.5, 0.5, 0. ])
+    >>> thresholds
+    array([0.1 , 0.35, 0.4 , 0.8 ])
+    """
+    owner = "precision_recall_curve"
+    tps, fps, thresholds = _counts_per_threshold(
+        y_true, y_score, pos_label, owner=owner
+    )
+    n_positive = tps[-1]  # at the lowest threshold every sample is positive
+    if n_positive == 0:
+        raise ValueError(
+            f"{owner}: y_true has no sample of the positive class "
+            f"pos_label={pos_label!r}, so recall = TP / (TP + FN) divides by 0. "
+            "Pass the right pos_label, or data with positives."
+        )
+    precision = tps / (tps + fps)  # each threshold admits at least one sample
+    recall = tps / n_positive
+    # Increasing thresholds, ending at (recall 0, precision 1), as scikit-learn.
+    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
+
+
+def average_precision(y_true, y_score, *, pos_label=1):
+    """Average precision (AP): ``AP = sum_k (R_k - R_(k+1)) * P_k``, precision
+    weighted by the recall gained at each threshold.
+
+    With ``P_k, R_k`` the points of :func:`precision_recall_curve`, AP is the
+    area under the curve drawn as steps, not as straight lines (those would
+    be too optimistic). It is the mean, over the positive samples, of the
+    precision at the threshold that finds them: 1.0 ranks every positive
+    first; a random ranking scores about the share of positives.
+
+    Parameters
+    ----------
+    y_true, y_score, pos_label
+        As for :func:`precision_recall_curve`.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    As ``sklearn.metrics.average_precision_score``, which, without positive
+    samples, warns and returns 0; nnkit raises a ValueError.
+
+    >>> average_precision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.8333333333333333
+    """
+    precision, recall, _ = precision_recall_curve(y_true, y_score, pos_label=pos_label)
+    # recall falls along the arrays, so -diff(recall) >= 0 is the recall gained.
+    return float(-np.sum(np.diff(recall) * precision[:-1]))

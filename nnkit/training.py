@@ -14,7 +14,8 @@ gradient of the data, which nothing uses) and records the mean loss of each
 epoch (and, with ``validation_data``, the loss on data it does not train on)
 in a :class:`History`, shaped like Keras' ``History``. An ``EarlyStopping``
 (``nnkit.early_stopping``, chapter 7) ends training once the validation loss
-stops improving.
+stops improving; a scheduler (``nnkit.schedulers``) changes the learning rate
+after every epoch.
 """
 
 import math
@@ -36,6 +37,7 @@ from nnkit.losses import Loss
 from nnkit.metrics import classification_accuracy
 from nnkit.module import Module
 from nnkit.optim import Optimizer, clip_grad_norm
+from nnkit.schedulers import LRScheduler, ReduceLROnPlateau
 
 # classification_accuracy lives in nnkit.metrics; the chapters import it from
 # here, next to fit, so it stays importable from nnkit.training.
@@ -47,7 +49,8 @@ class History:
 
     ``history.history`` is a dict, as in Keras: ``"loss"`` (the mean training
     loss of the epoch), then for each metric ``m`` the name ``m.__name__``
-    and, with validation data, ``"val_loss"`` and ``"val_" + m.__name__``.
+    and, with validation data, ``"val_loss"`` and ``"val_" + m.__name__``;
+    with a scheduler, ``"lr"``, the learning rate each epoch used.
     ``history.epochs`` lists the epoch numbers 1, 2, ..., so
     ``plt.plot(history.epochs, history.history["val_loss"])`` plots a curve.
 
@@ -107,6 +110,7 @@ def fit(
     rng=None,
     metrics=(),
     early_stopping=None,
+    scheduler=None,
     penalty=None,
     max_grad_norm=None,
     progress=True,
@@ -133,6 +137,10 @@ def fit(
     metrics : sequence of callables ``metric(y_true, output) -> float``
         Recorded under ``metric.__name__``, e.g. ``classification_accuracy``.
     early_stopping : EarlyStopping, optional
+    scheduler : LRScheduler or ReduceLROnPlateau, optional
+        Built on ``optimizer``; stepped once after every epoch (a
+        ``ReduceLROnPlateau`` with that epoch's value of its ``monitor``).
+        The learning rate each epoch used is then recorded under "lr".
     penalty : L1Penalty or L2Penalty, optional
         Added to the loss; its gradient is added before each step.
     max_grad_norm : float, optional
@@ -150,7 +158,7 @@ def fit(
     """
     X, y, validation_data, metrics, rng, history = _checked_fit_arguments(
         model, loss_fn, optimizer, X, y, epochs, batch_size, validation_data,
-        rng, metrics, early_stopping, max_grad_norm,
+        rng, metrics, early_stopping, scheduler, max_grad_norm,
     )  # fmt: skip
     bar = _progress_bar(epochs, progress, history)  # yields 1, 2, ..., epochs
     for epoch in bar:
@@ -182,7 +190,13 @@ def fit(
                     model, loss_fn, *validation_data, metrics=metrics, penalty=penalty
                 )
             values.update({f"val_{name}": v for name, v in scores.items()})
+        if scheduler is not None:
+            values["lr"] = optimizer.lr  # the learning rate this epoch used
         history.record(epoch, values)
+        if isinstance(scheduler, ReduceLROnPlateau):
+            scheduler.step(values[scheduler.monitor])  # it needs the measurement
+        elif scheduler is not None:
+            scheduler.step()
         if early_stopping is not None and early_stopping.update(epoch, values, model):
             break
     if early_stopping is not None:
@@ -230,7 +244,7 @@ def _diverging(where, optimizer):
 
 def _checked_fit_arguments(
     model, loss_fn, optimizer, X, y, epochs, batch_size, validation_data,
-    rng, metrics, early_stopping, max_grad_norm,
+    rng, metrics, early_stopping, scheduler, max_grad_norm,
 ):  # fmt: skip
     """Check every argument of ``fit``, raising a clear error for one of the
     wrong kind or size; return the data as arrays, the metrics as a tuple, the
@@ -254,6 +268,9 @@ def _checked_fit_arguments(
     if validation_data is not None:
         validation_data = _finite_pair(*validation_data, owner="fit: validation_data")
     metrics, names = _metrics_and_names(metrics, validation_data, early_stopping)
+    if scheduler is not None:
+        _check_scheduler(scheduler, optimizer, names)
+        names.append("lr")
     if early_stopping is not None:
         early_stopping.reset()
     rng = as_generator(rng, owner="fit")
@@ -303,3 +320,27 @@ def _metrics_and_names(metrics, validation_data, early_stopping):
             f"records only {names}.{hint}"
         )
     return metrics, names
+
+
+def _check_scheduler(scheduler, optimizer, names):
+    """Check that ``scheduler`` drives ``optimizer`` and, for ReduceLROnPlateau,
+    that ``fit`` records the value it monitors (one of ``names``)."""
+    if not isinstance(scheduler, (LRScheduler, ReduceLROnPlateau)):
+        raise TypeError(
+            f"fit: scheduler must be an LRScheduler (StepLR, CosineAnnealingLR, "
+            f"LinearLR) or a ReduceLROnPlateau, got {type(scheduler).__name__}."
+        )
+    if scheduler.optimizer is not optimizer:
+        raise ValueError(
+            "fit: the scheduler was built on another optimizer than the one fit "
+            "steps, so it would change a learning rate nobody uses. Build it on "
+            "this one: scheduler = StepLR(optimizer, step_size=10)."
+        )
+    if isinstance(scheduler, ReduceLROnPlateau) and scheduler.monitor not in names:
+        hint = (
+            " Pass validation_data=(X_val, y_val)." if "val_loss" not in names else ""
+        )
+        raise ValueError(
+            f"fit: the ReduceLROnPlateau monitors {scheduler.monitor!r}, but fit "
+            f"records only {names}.{hint}"
+        )

@@ -11,9 +11,11 @@ from sklearn import metrics as sk
 from nnkit.metrics import (
     UndefinedMetricWarning,
     accuracy,
+    average_precision,
     confusion_matrix,
     f1_score,
     precision,
+    precision_recall_curve,
     recall,
     roc_auc_score,
     roc_curve,
@@ -417,3 +419,117 @@ def test_roc_curve_pos_label_that_is_not_a_class_raises():
 def test_roc_auc_with_one_class_raises():
     with pytest.raises(ValueError, match=r"only one class \(1\) is present in y_true"):
         roc_auc_score([1, 1, 1], [0.2, 0.5, 0.9])
+
+
+# ---------------------------------------------------------- precision-recall curve
+
+
+def assert_curves_close(ours, reference):
+    for mine, theirs in zip(ours, reference, strict=True):
+        assert mine.shape == theirs.shape
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_precision_recall_curve_and_ap_match_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    y_true = (rng.random(200) < 0.1).astype(int)  # rare positives, as in chapter 8
+    y_score = y_true + rng.normal(size=200)
+    assert_curves_close(
+        precision_recall_curve(y_true, y_score),
+        sk.precision_recall_curve(y_true, y_score),
+    )
+    assert average_precision(y_true, y_score) == pytest.approx(
+        sk.average_precision_score(y_true, y_score), rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_precision_recall_curve_with_tied_scores_matches_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    y_true, y_score = rng.integers(0, 2, 100), rng.integers(0, 5, 100) / 4
+    assert_curves_close(
+        precision_recall_curve(y_true, y_score),
+        sk.precision_recall_curve(y_true, y_score),
+    )
+    assert average_precision(y_true, y_score) == pytest.approx(
+        sk.average_precision_score(y_true, y_score), rel=1e-12
+    )
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1), st.sampled_from([0.0, 0.25, 0.5, 1.0])), min_size=1
+    ).filter(lambda pairs: any(y == 1 for y, _ in pairs))
+)
+def test_precision_recall_curve_and_ap_match_sklearn_on_any_tied_scores(pairs):
+    y_true = np.array([y for y, _ in pairs])
+    y_score = np.array([s for _, s in pairs])
+    assert_curves_close(
+        precision_recall_curve(y_true, y_score),
+        sk.precision_recall_curve(y_true, y_score),
+    )
+    assert average_precision(y_true, y_score) == pytest.approx(
+        sk.average_precision_score(y_true, y_score), rel=1e-12
+    )
+
+
+def test_ap_is_the_mean_precision_at_each_positive():
+    """Without ties, AP averages, over the positives, the precision of the
+    threshold at that positive's score."""
+    rng = np.random.default_rng(0)
+    y_true = rng.integers(0, 2, 60)
+    y_score = rng.permutation(60) / 60  # distinct scores
+    order = np.argsort(-y_score)
+    hits = y_true[order] == 1
+    precision_at = np.cumsum(hits) / np.arange(1, 61)
+    assert average_precision(y_true, y_score) == pytest.approx(
+        precision_at[hits].mean(), rel=1e-12
+    )
+
+
+def test_only_positives_give_precision_one_and_ap_one_as_in_sklearn():
+    y_true, y_score = [1, 1, 1], [0.1, 0.4, 0.35]
+    assert_curves_close(
+        precision_recall_curve(y_true, y_score),
+        sk.precision_recall_curve(y_true, y_score),
+    )
+    assert average_precision(y_true, y_score) == 1.0
+
+
+@pytest.mark.parametrize("f", [precision_recall_curve, average_precision])
+def test_no_positive_sample_raises_where_sklearn_warns(f):
+    with pytest.raises(
+        ValueError,
+        match=r"no sample of the positive class "
+        r"pos_label=1, so recall = TP / \(TP \+ FN\) divides by 0",
+    ):
+        f([0, 0, 0], [0.1, 0.4, 0.35])
+    with pytest.warns(UserWarning, match="No positive class found"):
+        assert sk.average_precision_score([0, 0, 0], [0.1, 0.4, 0.35]) == 0.0
+
+
+def test_string_labels_need_their_pos_label():
+    y_true, y_score = ["cat", "dog", "dog", "cat"], [0.2, 0.9, 0.4, 0.5]
+    assert_curves_close(
+        precision_recall_curve(y_true, y_score, pos_label="dog"),
+        sk.precision_recall_curve(y_true, y_score, pos_label="dog"),
+    )
+    assert average_precision(y_true, y_score, pos_label="dog") == pytest.approx(
+        sk.average_precision_score(y_true, y_score, pos_label="dog")
+    )
+    with pytest.raises(ValueError, match="pos_label=1 is not one of the classes"):
+        average_precision(y_true, y_score)
+
+
+@pytest.mark.parametrize(
+    "y_true, y_score, message",
+    [
+        ([0, 1, 2], [0.1, 0.5, 0.9], "expected at most 2 classes"),
+        ([0, 1], [[0.3, 0.7], [0.6, 0.4]], "pass the positive column y_score"),
+        ([0, 1, 1], [0.1, np.nan, 0.9], "y_score contains NaN"),
+    ],
+)
+def test_pr_curve_refuses_bad_input_with_a_clear_message(y_true, y_score, message):
+    with pytest.raises(ValueError, match=message):
+        precision_recall_curve(y_true, y_score)

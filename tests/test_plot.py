@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from nnkit import metrics, plot  # noqa: E402
+from nnkit import calibration, metrics, plot  # noqa: E402
 from nnkit.activations import sigmoid, sigmoid_derivative  # noqa: E402
 
 pytestmark = [
@@ -251,6 +251,78 @@ def test_hidden_activations_sorts_rows_by_class():
 def test_functions_draw_on_the_axes_they_are_given():
     fig, ax = plt.subplots()
     assert plot.roc_curve([0, 1], [0, 1], ax=ax) is ax
+    assert plot.precision_recall_curve([1, 1], [1, 0], ax=ax) is ax
+    assert plot.reliability_diagram([0.2], [0.3], ax=ax) is ax
     assert plot.activation(np.tanh, ax=ax) is ax
     assert len(plt.get_fignums()) == 1
     plt.close(fig)
+
+
+def test_precision_recall_curve_draws_steps_with_the_chance_level_and_ap():
+    y_true, y_score = [0, 0, 1, 1, 0], [0.1, 0.4, 0.35, 0.8, 0.2]
+    precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
+    ap = metrics.average_precision(y_true, y_score)
+    ax = plot.precision_recall_curve(
+        precision, recall, average_precision=ap, prevalence=0.4
+    )
+    chance, curve = ax.get_lines()
+    np.testing.assert_array_equal(chance.get_xydata(), [[0, 0.4], [1, 0.4]])
+    np.testing.assert_array_equal(curve.get_xdata(), recall)
+    np.testing.assert_array_equal(curve.get_ydata(), precision)
+    assert curve.get_drawstyle() == "steps-post"
+    assert legend_texts(ax) == ["chance (precision = 0.400)", "PR curve (AP = 0.833)"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Recall", "Precision")
+    assert ax.get_title() == "Precision-recall curve"
+    plot.precision_recall_curve(precision, recall, prevalence=0.4, label="B", ax=ax)
+    assert legend_texts(ax)[1:] == ["PR curve (AP = 0.833)", "B"]  # one chance line
+    plt.close(ax.figure)
+
+
+def test_reliability_diagram_shows_the_diagonal_the_bins_and_the_ece(rng):
+    p = rng.random(200)
+    y = (rng.random(200) < p**2).astype(int)
+    prob_true, prob_pred = calibration.calibration_curve(y, p, n_bins=5)
+    ece = calibration.expected_calibration_error(y, p, n_bins=5)
+    ax = plot.reliability_diagram(prob_true, prob_pred, ece=ece, label="before")
+    plot.reliability_diagram([0.5], [0.5], label="after", ax=ax)
+    diagonal, before, after = ax.get_lines()
+    np.testing.assert_array_equal(diagonal.get_xydata(), [[0, 0], [1, 1]])
+    np.testing.assert_array_equal(before.get_xdata(), prob_pred)
+    np.testing.assert_array_equal(before.get_ydata(), prob_true)
+    assert legend_texts(ax) == [
+        "perfectly calibrated",
+        f"before (ECE = {ece:.3f})",
+        "after",
+    ]
+    assert ax.get_xlabel() == "Mean predicted probability"
+    assert ax.get_ylabel() == "Fraction of positives"
+    assert ax.get_title() == "Reliability diagram"
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    "draw, message",
+    [
+        (
+            lambda: plot.precision_recall_curve([1.0, 0.5], [0.0]),
+            r"plot.precision_recall_curve: precision has 2 points but recall has 1; "
+            r"pass both from one call: precision, recall, _ = ",
+        ),
+        (
+            lambda: plot.precision_recall_curve([1.0], [0.0], prevalence=5),
+            r"prevalence must be a number in \[0, 1\], got 5",
+        ),
+        (
+            lambda: plot.reliability_diagram([[0.1, 0.2]], [0.1, 0.2]),
+            r"plot.reliability_diagram: expected prob_true with 1 dimension\(s\), "
+            r"shape \(K,\), got shape \(1, 2\)",
+        ),
+        (
+            lambda: plot.reliability_diagram([0.1, 0.2], [0.1]),
+            r"pass both from one call: prob_true, prob_pred = calibration.cal",
+        ),
+    ],
+)
+def test_curve_plots_refuse_bad_points_with_a_clear_message(draw, message):
+    with pytest.raises(ValueError, match=message):
+        draw()

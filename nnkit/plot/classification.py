@@ -1,18 +1,22 @@
 """Figures of a classifier: its decision regions in the plane, its confusion
-matrix and its ROC curve (chapters 1, 2 and 8).
+matrix, its ROC curve and its precision-recall curve (chapters 1, 2 and 8).
 
-``confusion_matrix`` and ``roc_curve`` draw what the functions of the same
-names in :mod:`nnkit.metrics` compute: ``nnkit.plot.confusion_matrix(
-metrics.confusion_matrix(y_true, y_pred))``.
+``confusion_matrix``, ``roc_curve`` and ``precision_recall_curve`` draw what
+the functions of the same names in :mod:`nnkit.metrics` compute:
+``nnkit.plot.confusion_matrix(metrics.confusion_matrix(y_true, y_pred))``.
 """
 
 import numpy as np
 
-from nnkit._checks import as_float_array, check_count, check_ndim, shape_str
-from nnkit.plot.helpers import check_points, class_colors, get_axes
-
-# The legend label of the chance diagonal, by which roc_curve finds it again.
-_CHANCE_LABEL = "chance (AUC = 0.5)"
+from nnkit._checks import as_float_array, check_count, check_probability, shape_str
+from nnkit.plot.helpers import (
+    check_curve,
+    check_points,
+    class_colors,
+    get_axes,
+    reference_line,
+    set_unit_square,
+)
 
 
 def decision_boundary(predict, X, y, *, ax=None, resolution=200, title=None):
@@ -177,30 +181,68 @@ def roc_curve(fpr, tpr, *, auc=None, ax=None, label=None):
     3
     >>> plt.close(ax.figure)
     """
-    owner = "plot.roc_curve"
-    fpr = as_float_array(fpr, owner=owner, name="fpr")
-    tpr = as_float_array(tpr, owner=owner, name="tpr")
-    check_ndim(fpr, 1, owner=owner, name="fpr", layout="(K,)")
-    check_ndim(tpr, 1, owner=owner, name="tpr", layout="(K,)")
-    if len(fpr) != len(tpr):
-        raise ValueError(
-            f"{owner}: fpr has {len(fpr)} points but tpr has {len(tpr)}; pass "
-            "both from one call: fpr, tpr, thresholds = metrics.roc_curve(y, s)."
-        )
+    fpr, tpr = check_curve(
+        fpr, tpr, owner="plot.roc_curve", names=("fpr", "tpr"),
+        hint="fpr, tpr, thresholds = metrics.roc_curve(y, s)",
+    )  # fmt: skip
     label = label or "ROC curve"
     if auc is not None:
         label += f" (AUC = {auc:.3f})"
     ax = get_axes(ax, figsize=(4.4, 4.0))
-    if not any(line.get_label() == _CHANCE_LABEL for line in ax.get_lines()):
-        ax.plot([0, 1], [0, 1], "--", color="0.5", label=_CHANCE_LABEL)
+    reference_line(ax, [0, 1], [0, 1], label="chance (AUC = 0.5)")
     ax.plot(fpr, tpr, linewidth=2, label=label)
-    ax.set(
-        xlim=(-0.02, 1.02),
-        ylim=(-0.02, 1.02),
-        aspect="equal",
-        xlabel="False positive rate",
-        ylabel="True positive rate",
-        title="ROC curve",
+    set_unit_square(
+        ax, xlabel="False positive rate", ylabel="True positive rate", title="ROC curve"
     )
     ax.legend(loc="lower right")
+    return ax
+
+
+def precision_recall_curve(
+    precision, recall, *, average_precision=None, prevalence=None, ax=None, label=None
+):
+    """Plot a precision-recall curve, precision against recall, as steps.
+
+    ``precision`` and ``recall`` are the arrays (K,) from
+    :func:`nnkit.metrics.precision_recall_curve`; ``average_precision``, if
+    given, is shown in the legend. ``prevalence``, the fraction of positive
+    samples, draws the dashed level of a classifier that guesses at random:
+    its precision is the prevalence at every recall (drawn once per Axes, as
+    in :func:`roc_curve`, so several models can share one plot). Chapter 8.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> precision, recall = [0.5, 0.67, 0.5, 1.0, 1.0], [1.0, 1.0, 0.5, 0.5, 0.0]
+    >>> ax = precision_recall_curve(
+    ...     precision, recall, average_precision=0.83, prevalence=0.5
+    ... )
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['chance (precision = 0.500)', 'PR curve (AP = 0.830)']
+    >>> plt.close(ax.figure)
+    """
+    owner = "plot.precision_recall_curve"
+    precision, recall = check_curve(
+        precision, recall, owner=owner, names=("precision", "recall"),
+        hint="precision, recall, _ = metrics.precision_recall_curve(y, s)",
+    )  # fmt: skip
+    if prevalence is not None:
+        check_probability(prevalence, owner=owner, name="prevalence")
+    label = label or "PR curve"
+    if average_precision is not None:
+        label += f" (AP = {average_precision:.3f})"
+    ax = get_axes(ax, figsize=(4.4, 4.0))
+    if prevalence is not None:
+        chance = f"chance (precision = {prevalence:.3f})"
+        reference_line(ax, [0, 1], [prevalence, prevalence], label=chance)
+    # Precision holds from each point to the next lower recall: steps, as AP sums.
+    ax.plot(recall, precision, drawstyle="steps-post", linewidth=2, label=label)
+    set_unit_square(
+        ax, xlabel="Recall", ylabel="Precision", title="Precision-recall curve"
+    )
+    ax.legend(loc="lower left")
     return ax

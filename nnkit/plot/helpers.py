@@ -1,10 +1,11 @@
 """What every figure of nnkit.plot and nnkit.widgets shares: the class colours,
-the Axes to draw on, and the check of 2-D points and their labels."""
+the Axes to draw on, the check of 2-D points and their labels, and, for the
+curves of chapter 8, the check of a curve's points and its reference line."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nnkit._checks import as_float_array, shape_str
+from nnkit._checks import as_float_array, check_ndim, shape_str
 
 # Class colours, the same in the filled regions and in the points.
 CLASS_COLORS = plt.get_cmap("tab10").colors
@@ -47,3 +48,39 @@ def class_colors(classes):
     if whole:
         return [CLASS_COLORS[int(c) % 10] for c in classes]
     return [CLASS_COLORS[k % 10] for k in range(len(classes))]
+
+
+def check_curve(x, y, *, owner, names, hint):
+    """Validate the points of a curve: ``x`` and ``y``, named ``names``, two
+    arrays of shape (K,); ``hint`` says which call returns both."""
+    x = as_float_array(x, owner=owner, name=names[0])
+    y = as_float_array(y, owner=owner, name=names[1])
+    check_ndim(x, 1, owner=owner, name=names[0], layout="(K,)")
+    check_ndim(y, 1, owner=owner, name=names[1], layout="(K,)")
+    if len(x) != len(y):
+        raise ValueError(
+            f"{owner}: {names[0]} has {len(x)} points but {names[1]} has {len(y)}; "
+            f"pass both from one call: {hint}."
+        )
+    return x, y
+
+
+def reference_line(ax, x, y, *, label):
+    """Draw the dashed grey line ``label`` (a chance level, a diagonal) unless
+    ``ax`` has it already, so that several models can share one plot."""
+    if not any(line.get_label() == label for line in ax.get_lines()):
+        ax.plot(x, y, "--", color="0.5", label=label)
+
+
+def set_unit_square(ax, *, xlabel, ylabel, title):
+    """Label ``ax`` and show [0, 1] on both axes, at equal scale (with a small
+    margin, so that lines along the edges stay visible): the frame of the
+    ROC and precision-recall curves and of the reliability diagram."""
+    ax.set(
+        xlim=(-0.02, 1.02),
+        ylim=(-0.02, 1.02),
+        aspect="equal",
+        xlabel=xlabel,
+        ylabel=ylabel,
+        title=title,
+    )

@@ -73,6 +73,13 @@ from nnkit.torch.metrics import classification_accuracy
 from nnkit.torch.module import Module, Parameter
 from nnkit.torch.optim import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
 from nnkit.torch.regularization import BatchNorm1d, Dropout, L1Penalty, L2Penalty
+from nnkit.torch.schedulers import (
+    CosineAnnealingLR,
+    LinearLR,
+    LRScheduler,
+    ReduceLROnPlateau,
+    StepLR,
+)
 from nnkit.torch.sequential import Sequential, count_parameters
 from nnkit.torch.training import History, evaluate, fit
 
@@ -81,6 +88,7 @@ __all__ = [
     "BCELoss",
     "BatchNorm1d",
     "BCEWithLogitsLoss",
+    "CosineAnnealingLR",
     "CrossEntropyLoss",
     "Dropout",
     "EarlyStopping",
@@ -92,11 +100,14 @@ __all__ = [
     "L2Penalty",
     "LeakyReLU",
     "Linear",
+    "LinearLR",
     "Loss",
+    "LRScheduler",
     "MSELoss",
     "Module",
     "Optimizer",
     "Parameter",
+    "ReduceLROnPlateau",
     "RMSprop",
     "ReLU",
     "SGD",
@@ -104,6 +115,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Step",
+    "StepLR",
     "Tanh",
     "classification_accuracy",
     "clip_grad_norm",

@@ -31,6 +31,9 @@ import nnkit.torch
 NUMPY_ONLY = {
     "data": "data sets are NumPy arrays; the mirror takes them as they are and "
     "copies them to its device (fit does so once)",
+    "calibration": "calibration is measured, and a temperature fitted, after "
+    "training, on a validation set's outputs as NumPy arrays, like the metrics "
+    "of nnkit.metrics: pass them tensor.cpu().numpy()",
     "Perceptron": "the perceptron rule (chapter 1) updates one sample at a time "
     "with no gradient: nothing a GPU would speed up",
 }
@@ -49,7 +52,9 @@ MIRRORED_FILES = [
 ]
 # Written alongside the mirror; compared as soon as they are there.
 MIRRORED_FILES += [
-    name for name in ("early_stopping", "training") if find_spec(f"nnkit.{name}")
+    name
+    for name in ("early_stopping", "schedulers", "training")
+    if find_spec(f"nnkit.{name}")
 ]
 
 # Arguments only the mirror has.

@@ -1,6 +1,8 @@
 """Parity of losses.py: values and gradients of every loss agree, in float64
 to 1e-10, between nnkit, nnkit.torch and torch.nn.functional with autograd."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
@@ -45,6 +47,8 @@ def soft_label_data(rng):
     return Z, nnkit.softmax(rng.normal(size=(8, 4)))
 
 
+CLASS_WEIGHTS = np.array([0.5, 1.0, 4.0, 2.0])
+
 # (nnkit loss, nnkit.torch loss, torch.nn.functional loss, data)
 LOSSES = [
     (nnkit.MSELoss(), nt.MSELoss(), F.mse_loss, regression_data),
@@ -67,6 +71,30 @@ LOSSES = [
         nnkit.CrossEntropyLoss(),
         nt.CrossEntropyLoss(),
         F.cross_entropy,
+        soft_label_data,
+    ),
+    (
+        nnkit.BCEWithLogitsLoss(pos_weight=19.0),
+        nt.BCEWithLogitsLoss(pos_weight=19.0),
+        lambda z, y: F.binary_cross_entropy_with_logits(
+            z, y, pos_weight=torch.tensor(19.0, device=z.device)
+        ),
+        logit_data,
+    ),
+    (
+        nnkit.CrossEntropyLoss(weight=CLASS_WEIGHTS),
+        nt.CrossEntropyLoss(weight=CLASS_WEIGHTS),
+        lambda Z, y: F.cross_entropy(
+            Z, y, weight=torch.as_tensor(CLASS_WEIGHTS, device=Z.device)
+        ),
+        label_data,
+    ),
+    (
+        nnkit.CrossEntropyLoss(weight=CLASS_WEIGHTS),
+        nt.CrossEntropyLoss(weight=CLASS_WEIGHTS),
+        lambda Z, y: F.cross_entropy(
+            Z, y, weight=torch.as_tensor(CLASS_WEIGHTS, device=Z.device)
+        ),
         soft_label_data,
     ),
 ]
@@ -95,7 +123,11 @@ def test_loss_and_gradient_match_numpy_and_autograd(
     np.testing.assert_allclose(arr(grad), arr(leaf.grad), rtol=1e-8, atol=1e-10)
 
 
-@pytest.mark.parametrize("reference, mirror, functional, data", LOSSES[:6])
+# Soft targets against logits of +-900 are too steep for finite differences.
+@pytest.mark.parametrize(
+    "reference, mirror, functional, data",
+    [case for case in LOSSES if case[3] is not soft_label_data],
+)
 def test_loss_gradient_matches_finite_differences(reference, mirror, functional, data):
     y_pred, y_true = data(np.random.default_rng(1))
     if data is probability_data:  # away from the clamps at 0 and 1
@@ -140,6 +172,27 @@ MISTAKES = [
     ),
     (ValueError, nnkit.CrossEntropyLoss(), nt.CrossEntropyLoss(), np.zeros(3), [0]),
     (ValueError, nnkit.MSELoss(), nt.MSELoss(), np.zeros(0), np.zeros(0)),
+    (
+        ValueError,
+        nnkit.BCEWithLogitsLoss(pos_weight=[1.0, 2.0]),
+        nt.BCEWithLogitsLoss(pos_weight=[1.0, 2.0]),
+        np.zeros((3, 4)),
+        np.zeros((3, 4)),
+    ),
+    (
+        ValueError,
+        nnkit.CrossEntropyLoss(weight=[1.0, 2.0]),
+        nt.CrossEntropyLoss(weight=[1.0, 2.0]),
+        np.zeros((3, 4)),
+        np.array([0, 1, 2]),
+    ),
+    (
+        ValueError,
+        nnkit.CrossEntropyLoss(weight=[0.0, 2.0]),
+        nt.CrossEntropyLoss(weight=[0.0, 2.0]),
+        np.zeros((3, 2)),
+        np.array([0, 0, 0]),
+    ),
 ]
 
 
@@ -157,6 +210,22 @@ def test_backward_before_forward_and_bad_delta_read_as_in_numpy():
         assert message(RuntimeError, torch_loss.backward) == expected
     expected = message(ValueError, lambda: nnkit.HuberLoss(delta=0))
     assert message(ValueError, lambda: nt.HuberLoss(delta=0)) == expected
+    for bad in (-1.0, [[1.0]]):
+        expected = message(ValueError, partial(nnkit.BCEWithLogitsLoss, bad))
+        assert message(ValueError, partial(nt.BCEWithLogitsLoss, bad)) == expected
+    expected = message(ValueError, lambda: nnkit.CrossEntropyLoss(weight=[-1.0, 1]))
+    assert (
+        message(ValueError, lambda: nt.CrossEntropyLoss(weight=[-1.0, 1])) == expected
+    )
+
+
+def test_weights_may_be_tensors_on_the_cpu_for_data_on_any_device(device):
+    loss = nt.CrossEntropyLoss(weight=torch.tensor([1.0, 3.0]))
+    value = loss(
+        torch.zeros((2, 2), device=device), torch.tensor([0, 1], device=device)
+    )
+    assert value == pytest.approx(np.log(2))
+    assert loss.backward().device == device
 
 
 def test_float_labels_are_refused_with_a_torch_hint():

@@ -1,6 +1,6 @@
-"""Parity of training.py and early_stopping.py: with the same rng, ``fit``
-records the same history and ends with the same weights in nnkit and in
-nnkit.torch (float64, 1e-10), and the same mistakes read the same."""
+"""Parity of training.py, early_stopping.py and schedulers.py: with the same
+rng, ``fit`` records the same history and ends with the same weights in nnkit
+and in nnkit.torch (float64, 1e-10), and the same mistakes read the same."""
 
 import numpy as np
 import pytest
@@ -43,6 +43,9 @@ def run_both(reference, mirror, X, y, **options):
                 patience=1, min_delta=kwargs["early_stopping"]
             )
         optimizer = package.SGD(model.parameters(), lr=0.2, momentum=0.9)
+        if "scheduler" in kwargs:
+            name, scheduler_kwargs = kwargs["scheduler"]
+            kwargs["scheduler"] = getattr(package, name)(optimizer, **scheduler_kwargs)
         history = fit_(
             model,
             package.CrossEntropyLoss(),
@@ -68,6 +71,8 @@ def run_both(reference, mirror, X, y, **options):
         {"penalty": "L2Penalty", "max_grad_norm": 0.5},
         {"early_stopping": 0.05},
         {"shuffle": False},
+        {"scheduler": ("CosineAnnealingLR", {"T_max": 3})},
+        {"scheduler": ("ReduceLROnPlateau", {"patience": 0, "factor": 0.5})},
     ],
 )
 def test_fit_records_the_same_history_and_weights_as_numpy(options, device):
@@ -132,6 +137,7 @@ def fit_with(package, X=None, y=None, **options):
         (ValueError, {"y": np.zeros(3, dtype=int)}),
         (ValueError, {"X": np.full((160, 2), np.nan)}),
         (ValueError, {"max_grad_norm": -1.0}),
+        (TypeError, {"scheduler": "cosine"}),
     ],
 )
 def test_the_same_mistake_gives_the_same_message(error_type, options):

@@ -78,10 +78,32 @@ TWIN_DIFFERENCES = {
             "    low, high = (float(values.min()), float(values.max()))\n    if low < 0 or high > 1:\n        raise ValueError(f'{self!r}: {name} must hold probabilities in [0, 1], got values in [{low:.4g}, {high:.4g}].' + (' If y_pred are raw scores (logits), use BCEWithLogitsLoss.' if name == 'y_pred' else ''))\nlog_p = torch.log(torch.clamp(p, min=_LOG_FLOOR))\nlog_1mp = torch.log(torch.clamp(1.0 - p, min=_LOG_FLOOR))",
         ),
     ],
+    "losses.BCEWithLogitsLoss._pos_weight_like": [
+        (
+            "return w.to(z.dtype)",
+            "return w.to(device=z.device, dtype=z.dtype)",
+        ),
+    ],
     "losses.BCEWithLogitsLoss.forward": [
         (
-            "return float(torch.mean(torch.maximum(z, 0) - z * y + torch.log1p(torch.exp(-torch.abs(z)))))",
-            "return float(torch.mean(torch.clamp(z, min=0) - z * y + torch.log1p(torch.exp(-z.abs()))))",
+            "softplus_z, softplus_minus_z = (torch.maximum(z, 0) + t, torch.maximum(-z, 0) + t)",
+            "softplus_z, softplus_minus_z = (torch.clamp(z, min=0) + t, torch.clamp(-z, min=0) + t)",
+        ),
+    ],
+    "losses.CrossEntropyLoss._weight_like": [
+        (
+            "return self.weight.to(Z.dtype)",
+            "return self.weight.to(device=Z.device, dtype=Z.dtype)",
+        ),
+    ],
+    "losses.CrossEntropyLoss.forward": [
+        (
+            "Y = self._targets(y_true, Z.shape, Z.dtype)",
+            "Y = self._targets(y_true, Z)",
+        ),
+        (
+            "total = self._total(Y, torch.ndim(y_true) == 1)\nshifted = Z - Z.max(axis=1, keepdims=True)",
+            "total = self._total(Y, torch.as_tensor(y_true).ndim == 1)\nshifted = Z - Z.amax(axis=1, keepdims=True)",
         ),
     ],
     "losses.CrossEntropyLoss._targets": [
@@ -96,12 +118,6 @@ TWIN_DIFFERENCES = {
         (
             "Y = as_float_tensor(y, owner=self, name='y_true', dtype=dtype)\nif Y.shape != logits_shape:\n    raise ValueError(f'{self!r}: y_true must be labels of shape ({N},) or one-hot rows of shape {shape_str(logits_shape)}, got shape {shape_str(Y.shape)}.')",
             "Y = _like(y, Z, owner=self, name='y_true')\nif Y.shape != Z.shape:\n    raise ValueError(f'{self!r}: y_true must be labels of shape ({N},) or one-hot rows of shape {shape_str(Z.shape)}, got shape {shape_str(Y.shape)}.')",
-        ),
-    ],
-    "losses.CrossEntropyLoss.forward": [
-        (
-            "Y = self._targets(y_true, Z.shape, Z.dtype)\nshifted = Z - Z.max(axis=1, keepdims=True)",
-            "Y = self._targets(y_true, Z)\nshifted = Z - Z.amax(axis=1, keepdims=True)",
         ),
     ],
     "losses.HuberLoss.backward": [
@@ -200,6 +216,12 @@ TWIN_DIFFERENCES = {
         (
             "    keep = self.rng.random(X.shape) >= self.p",
             "    keep = self.rng.random(tuple(X.shape)) >= self.p\n    keep = torch.as_tensor(keep, device=X.device)",
+        ),
+    ],
+    "schedulers._check_optimizer": [
+        (
+            "raise TypeError(f'{owner}: optimizer must be an nnkit Optimizer such as SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}.')",
+            "raise TypeError(f'{owner}: optimizer must be an nnkit.torch Optimizer such as SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}.')",
         ),
     ],
     "early_stopping.EarlyStopping.restore": [
