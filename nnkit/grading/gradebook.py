@@ -1,8 +1,9 @@
 """The gradebook: one record per (student, assignment), kept safe on disk.
 
-``OUT/grades.json`` is the gradebook itself; ``OUT/gradebook.csv`` (student,
-assignment, points per exercise, total, flags) and
-``OUT/feedback/STUDENT/ASSIGNMENT.txt`` are written from it. Every file is
+``OUT/grades.json`` is the gradebook itself: one record per graded notebook,
+with the content hash and settings it was graded with.
+``OUT/feedback/STUDENT/ASSIGNMENT.txt`` is written from it, and
+``OUT/gradebook.csv`` from the rows :mod:`.totals` makes of it. Every file is
 replaced atomically (written beside, then renamed), so an interrupted run
 leaves the previous version, never half a file. ``OUT`` is made private (mode
 0o700): the sandboxed children must not read other students' grades.
@@ -18,6 +19,7 @@ import io
 import json
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from nnkit.grading.exercises import ASSIGNMENTS
@@ -112,9 +114,10 @@ def save(out, records):
     write_atomically(Path(out) / "grades.json", json.dumps(ordered, indent=1) + "\n")
 
 
-def write_csv(out, records):
-    """One row per record; one column per exercise of the assignments present."""
-    present = {assignment for _, assignment in records}
+def write_csv(out, table):
+    """``OUT/gradebook.csv``: one row per row of ``table`` (:mod:`.totals`); one
+    column per exercise of the assignments present."""
+    present = {row["assignment"] for row in table}
     exercises = [
         exercise.name
         for assignment, items in ASSIGNMENTS.items()
@@ -123,16 +126,34 @@ def write_csv(out, records):
     ]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(
-        ["student", "assignment", *exercises, "total", "max_total", "flags"]
-    )
-    for key in sorted(records):
-        record = records[key]
-        row = [record["points"].get(name, "") for name in exercises]
-        cells = [record["student"], record["assignment"], *row, record["total"]]
-        cells += [record["max_total"], "; ".join(record["flags"])]
+    writer.writerow(["student", "assignment", *exercises, *COLUMNS])
+    for row in table:
+        cells = [row["student"], row["assignment"]]
+        cells += [row["points"].get(name, "") for name in exercises]
+        cells += [row[column] for column in COLUMNS[:-1]]
+        cells.append("; ".join(row["flags"]))
         writer.writerow(map(spreadsheet_safe, cells))
     write_atomically(Path(out) / "gradebook.csv", text.getvalue())
+
+
+# After each exercise's points, in gradebook.csv.
+COLUMNS = (
+    "manual",
+    "days_late",
+    "penalty",
+    "total",
+    "max_total",
+    "status",
+    "submitted",
+    "name",
+    "email",
+    "flags",
+)
+
+
+def now():
+    """The time now, as ISO 8601 text in UTC."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def feedback(record):
