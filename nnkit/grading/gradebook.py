@@ -73,7 +73,10 @@ def _printable_character(c):
 
 
 def spreadsheet_safe(value):
-    """A CSV cell no spreadsheet takes for a formula (``=HYPERLINK(...)``)."""
+    """A CSV cell no spreadsheet takes for a formula (``=HYPERLINK(...)``);
+    a float as short as it prints (5, not 5.0)."""
+    if isinstance(value, float):
+        return f"{value:g}"
     if not isinstance(value, str):
         return value
     text = printable(value)
