@@ -39,7 +39,7 @@ class Program(NamedTuple):
         """``(cell, line)`` of the SyntaxError that kept the function ``name``
         from being defined (the cell that defines it, else the first cell
         that does not compile), or None."""
-        broken = sorted(self.errors)
+        broken = sorted(n for n, error in self.errors.items() if error == "SyntaxError")
         defining = [n for n in broken if f"def {name}(" in self.sources[n]]
         return next(((n, self.lines.get(n)) for n in defining + broken), None)
 

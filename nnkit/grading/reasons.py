@@ -85,9 +85,10 @@ def case_problems(exercise, expected, attempt, program, limits):
         broken = program.syntax_error(exercise.name)
         if attempt.failure == "missing" and broken:
             cell, line = broken
+            at = f" at line {line}" if line else ""
             text = (
                 f"{exercise.name} is not defined: code cell {cell + 1} has a "
-                f"SyntaxError at line {line}, so it never ran"
+                f"SyntaxError{at}, so it never ran"
             )
         elif attempt.during_cells:
             stopped = f"the notebook's code stopped before {exercise.name} was defined"
@@ -98,7 +99,6 @@ def case_problems(exercise, expected, attempt, program, limits):
         zip(expected, attempt.answers, strict=True), 1
     ):
         code = attempt.case_failures.get(number - 1)
-        problem = None
         if code not in (None, *AFTER_ANSWER):
             text = describe_failure(code, exercise, limits)
         else:
@@ -127,7 +127,7 @@ def share(points, problems, weights, partial):
     if not partial:
         return 0, first
     passed = [weight for weight, p in zip(weights, problems, strict=True) if p is None]
-    earned = round(points * sum(passed) / sum(weights), 2)
+    earned = round(points * sum(passed) / (sum(weights) or 1), 2)
     return earned, f"{first} ({len(passed)} of {len(problems)} hidden cases passed)"
 
 
