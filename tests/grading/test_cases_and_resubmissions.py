@@ -1,7 +1,11 @@
 """Grading case by case, in the sandbox: warnings, changed inputs, syntax
 errors and imports fail as in nnkit.check; partial credit; resubmissions."""
 
+import csv
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -146,3 +150,53 @@ def test_a_changed_notebook_is_graded_again_and_the_change_logged(tmp_path, subm
         grade(folder, out, students=["carol"], **options)
     with pytest.raises(CourseError, match="--assignment ch99: expected one of ch01"):
         grade(folder, out, assignments=["ch99"], **options)
+
+
+def test_the_instructors_walk_through(tmp_path, submission):
+    """The README's steps with every course file, through the command line."""
+    name = "ch01_perceptron"
+    submission(tmp_path / "submissions", "ada", name)
+    late = submission(tmp_path / "submissions", "alan", name)
+    os.utime(late, (1_800_000_000, 1_800_000_000))  # 2027-01-15: late
+    (tmp_path / "roster.csv").write_text(
+        "id,name,email\nada,Ada Lovelace,ada@example.org\n"
+        "alan,Alan Turing,alan@example.org\ngrace,Grace Hopper,grace@example.org\n"
+    )
+    (tmp_path / "course.toml").write_text(
+        f"[{name}]\ndeadline = 2027-01-10T23:59:00Z\npenalty_per_day = 0.05\n"
+        "partial_credit = true\n"
+    )
+    seed = tmp_path / "secret-seed"
+    seed.write_text("42\n")
+    seed.chmod(0o600)
+    command = [sys.executable, "-m", "nnkit.grading", "grade", "submissions"]
+    command += ["--out", "grades", "--seed-file", "secret-seed", "--jobs", "1"]
+    command += ["--roster", "roster.csv", "--config", "course.toml"]
+
+    def run(*extra):
+        return subprocess.run(
+            [*command, *extra], cwd=tmp_path, capture_output=True, text=True
+        )
+
+    result = run()
+    assert result.returncode == 0, result.stderr
+    rows = {
+        (row["student"], row["assignment"]): row
+        for row in csv.DictReader((tmp_path / "grades" / "gradebook.csv").open())
+    }
+    assert rows[("ada", name)]["total"] == "5"
+    assert rows[("alan", name)]["days_late"] == "5"
+    assert rows[("alan", name)]["total"] == "3.75"  # 5 days at 5% of 5 points
+    assert rows[("grace", name)]["status"] == "missing"
+    for export in ("totals", "canvas", "moodle", "nbgrader-scores", "manual"):
+        assert (tmp_path / "grades" / f"{export}.csv").is_file()
+    assert "3 grade(s) changed" in result.stdout
+    result = run("--student", "carol")
+    assert result.returncode == 1
+    assert "--student carol: expected the name of a student's folder or a " in (
+        result.stderr
+    )
+    (tmp_path / "roster.csv").write_text("id,name\nada,Ada\n")
+    result = run()
+    assert result.returncode == 1
+    assert "roster.csv: expected the columns id, name, email" in result.stderr
