@@ -3,7 +3,8 @@
 release  write the student versions of the instructor notebooks
          (default: book/assignments/source -> book/_static/assignments)
 grade    grade SUBMISSIONS_DIR (STUDENT/ASSIGNMENT.ipynb, or nbgrader's
-         STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb) into --out DIR
+         STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb) into --out DIR: new and changed
+         notebooks only, unless --force, --student or --assignment
 """
 
 import argparse
