@@ -10,23 +10,27 @@ answers. Whatever a submission holds, it gets a record: a failure of the
 grader itself costs the exercises it hit, with the reason ``grader error``.
 """
 
-import hashlib
 import os
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import UTC, datetime
 from pathlib import Path
 
 import nnkit
 from nnkit.grading import gradebook, imports, manual, totals
 from nnkit.grading.cells import read_program
-from nnkit.grading.course import Course, CourseError
+from nnkit.grading.course import Course
 from nnkit.grading.exercises import ASSIGNMENTS, hidden_cases
 from nnkit.grading.flags import notebook_uses, reference_uses
 from nnkit.grading.reasons import case_problems, notes, share
 from nnkit.grading.sandbox import Limits, Sandbox, SandboxError, probe, run_exercises
-from nnkit.grading.submissions import SubmissionError, find_submissions, read_notebook
+from nnkit.grading.submissions import (
+    SubmissionError,
+    chosen,
+    find_submissions,
+    modified,
+    read_submission,
+)
 
 MAX_PROBED = 5000
 MAX_FLAGS = 20
@@ -260,46 +264,3 @@ def grade_folder(
     cells = {a: manual.cells(solutions, a) for a in ASSIGNMENTS}
     totals.write_all(out, records, course, manual_points, cells, log=log)
     return graded
-
-
-def chosen(submissions, students, assignments, course):
-    """The ``submissions`` of the ``students`` and ``assignments`` named (all
-    where none is); a name that matches nothing is a CourseError."""
-    known = {s.student for s in submissions} | set(course.roster or {})
-    for name in students:
-        if name not in known:
-            raise CourseError(
-                f"--student {gradebook.printable(name)}: expected the name of a "
-                f"student's folder{' or a roster id' * bool(course.roster)}, one of "
-                f"{', '.join(map(gradebook.printable, sorted(known))) or 'none'}"
-            )
-    for name in assignments:
-        if name not in ASSIGNMENTS:
-            raise CourseError(
-                f"--assignment {name}: expected one of {', '.join(ASSIGNMENTS)}"
-            )
-    return [
-        s
-        for s in submissions
-        if (not students or s.student in students)
-        and (not assignments or s.assignment in assignments)
-    ]
-
-
-def read_submission(folder, submission):
-    """The notebook's bytes (or the SubmissionError that stopped reading them)
-    and their SHA-256 (of the error's reason, for an error)."""
-    try:
-        data = read_notebook(folder, submission.parts)
-    except SubmissionError as error:
-        return error, hashlib.sha256(str(error).encode()).hexdigest()
-    return data, hashlib.sha256(data).hexdigest()
-
-
-def modified(folder, submission):
-    """When the notebook was last changed, as ISO 8601 text (None if unknown)."""
-    try:
-        info = os.stat(Path(folder, *submission.parts), follow_symlinks=False)
-    except OSError:
-        return None
-    return datetime.fromtimestamp(info.st_mtime, UTC).isoformat()
