@@ -92,7 +92,7 @@ def read_settings(path):
         tables = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CourseError(f"{path}: cannot be read as TOML: {error}") from None
-    names = {f.name: f.type for f in fields(Settings)}
+    names = [f.name for f in fields(Settings)]
     settings = {}
     for assignment, table in tables.items():
         where = f"{path}: [{assignment}]"

@@ -159,9 +159,13 @@ def now():
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def feedback(record):
-    """The feedback for the student: points and reasons, no hidden values."""
+def feedback(record, row=None):
+    """The feedback for the student: points and reasons, no hidden values;
+    with the gradebook's ``row`` (:mod:`.totals`), the manual points and the
+    late penalty too."""
     total, most = record["total"], record["max_total"]
+    if row is not None:
+        total, most = row["total"], row["max_total"]
     lines = [f"{record['assignment']}: {total:g} of {most:g} points", ""]
     for name, points in record["points"].items():
         line = f"{name}: {points:g}/{record['max_points'][name]:g}"
@@ -169,6 +173,8 @@ def feedback(record):
             line += f" - {record['reasons'][name]}."
             line += f" Run nnkit.check.{name}({name}) in your notebook for details."
         lines.append(line)
+    if row is not None:
+        lines += course_lines(record, row)
     if record["notes"]:
         lines += ["", "While the notebook's code ran:"]
         lines += [f"- {note}" for note in record["notes"]]
@@ -178,6 +184,25 @@ def feedback(record):
     return "\n".join(lines) + "\n"
 
 
-def write_feedback(out, record):
+def course_lines(record, row):
+    """The lines of the feedback on manual points and lateness."""
+    lines = []
+    by_hand = row["max_total"] - record["max_total"]
+    if by_hand:
+        pending = " (some are not graded yet)" * ("manual pending" in row["status"])
+        lines.append(
+            f"written answers, graded by hand: {row['manual']:g}/{by_hand:g}{pending}"
+        )
+    if row["days_late"]:
+        lost = (
+            "refused: 0 points"
+            if row["status"].startswith("refused")
+            else (f"{row['penalty']:g} points off")
+        )
+        lines.append(f"submitted {row['days_late']} day(s) after the deadline: {lost}")
+    return lines
+
+
+def write_feedback(out, record, row=None):
     path = Path(out) / "feedback" / record["student"] / f"{record['assignment']}.txt"
-    write_atomically(path, feedback(record))
+    write_atomically(path, feedback(record, row))

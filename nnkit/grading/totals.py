@@ -119,6 +119,10 @@ def log_changes(out, table, log):
 def write_all(out, records, course, points, cells_of, log=print):
     """Write every file of the course's gradebook into ``out``."""
     table = rows(records, course, points, cells_of)
+    for row in table:  # the feedback with manual points and lateness
+        if (row["student"], row["assignment"]) in records:
+            record = records[(row["student"], row["assignment"])]
+            gradebook.write_feedback(out, record, row)
     gradebook.write_csv(out, table)
     exports.write_totals(out, table, student_totals(table))
     manual.write_sheet(out, records, cells_of, points)

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from nnkit.grading import gradebook
 from nnkit.grading.course import Course, CourseError, Settings
 from nnkit.grading.grade import grade_folder
 from nnkit.grading.reasons import share
@@ -117,6 +118,9 @@ def test_partial_credit_is_proportional_to_the_cases_passed(graded):
     passed, _, count = reason.rpartition("(")[2].split()[:3]
     assert partial["points"]["softmax"] == round(2 * int(passed) / int(count), 2)
     assert graded[True]["correct"]["total"] == 6
+    text = gradebook.feedback(partial)
+    assert f"softmax: {partial['points']['softmax']:g}/2 - " in text
+    assert "hidden cases passed)" in text
 
 
 def test_partial_credit_follows_the_points_of_each_case():

@@ -160,6 +160,11 @@ def test_the_gradebook_has_every_student_totals_and_lateness(tmp_path, course_fi
     late = table[("alan", ONE)]
     assert (late["days_late"], late["penalty"], late["total"]) == ("2", "1", "4")
     assert late["status"] == "late" and late["name"] == "Alan Turing"
+    text = (tmp_path / "feedback" / "alan" / f"{ONE}.txt").read_text()
+    assert text.startswith(f"{ONE}: 4 of 5 points")
+    assert "submitted 2 day(s) after the deadline: 1 points off" in text
+    text = (tmp_path / "feedback" / "ada" / f"{TWO}.txt").read_text()
+    assert "after the deadline: refused: 0 points" in text
     refused = table[("ada", TWO)]
     assert refused["status"] == "refused" and refused["total"] == "0"
     for assignment in (ONE, TWO):  # on the roster, nothing submitted
@@ -276,6 +281,8 @@ def test_manual_points_entered_in_the_sheet_reach_the_gradebook(tmp_path):
     totals.write_all(out, records, course, manual.read_points(out), cells, log=print)
     ada = by_student(out / "gradebook.csv")["ada"]
     assert (ada["manual"], ada["total"], ada["max_total"]) == ("1.5", "6.5", "8")
+    text = (out / "feedback" / "ada" / f"{ONE}.txt").read_text()
+    assert "written answers, graded by hand: 1.5/3 (some are not graded yet)" in text
     assert read(out / "manual.csv")[1][4:] == ["1.5", "good idea, no example"]
     sheet[3][4] = "3"  # more than the cell's 2 points
     with open(out / "manual.csv", "w", newline="") as file:
