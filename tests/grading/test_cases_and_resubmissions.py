@@ -7,11 +7,13 @@ import os
 import subprocess
 import sys
 
+import matplotlib
+import numpy
 import pytest
 
 from nnkit.grading import gradebook
 from nnkit.grading.course import Course, CourseError, Settings
-from nnkit.grading.grade import grade_folder
+from nnkit.grading.grade import grade_folder, make_sandbox, nnkit_checkout
 from nnkit.grading.reasons import share
 from nnkit.grading.sandbox import Limits
 
@@ -204,3 +206,17 @@ def test_the_instructors_walk_through(tmp_path, submission):
     result = run()
     assert result.returncode == 1
     assert "roster.csv: expected the columns id, name, email" in result.stderr
+
+
+def test_the_sandbox_offers_the_course_packages_and_hides_the_checkout():
+    sandbox = make_sandbox([])
+    assert {"numpy", "matplotlib", "tqdm", "ipywidgets", "nnkit"} <= set(
+        sandbox.allowed
+    )
+    assert "pandas" not in sandbox.allowed and "sklearn" not in sandbox.allowed
+    assert {"matplotlib", "numpy", "nnkit", "tqdm"} <= set(sandbox.offered)
+    for module in (numpy, matplotlib):
+        folder = os.path.dirname(os.path.dirname(os.path.realpath(module.__file__)))
+        assert folder in sandbox.path
+    checkout = str(nnkit_checkout())
+    assert checkout in sandbox.hidden and checkout not in sandbox.keep
