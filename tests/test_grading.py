@@ -138,8 +138,9 @@ os._exit(0)
 """
 
 # Isolation seen from inside: perceptron_predict is right only if the child has
-# its own PID, IPC and network namespaces, no_new_privs, empty private /tmp,
-# /var/tmp and /dev/shm, and (as root) a user id that is not root's.
+# its own PID, IPC and network namespaces, no_new_privs, private /tmp (holding
+# only the grader's Matplotlib font list), /var/tmp and /dev/shm empty, and (as
+# root) a user id that is not root's.
 ISOLATION = """
 import os, socket
 import numpy as np
@@ -154,7 +155,8 @@ def isolated():
         network = False
     return (
         "NoNewPrivs:\\t1" in status and len(pids) <= 3 and not segments
-        and not network and os.listdir("/tmp") == [] == os.listdir("/dev/shm")
+        and not network and os.listdir("/tmp") == ["matplotlib"]
+        and os.listdir("/dev/shm") == []
         and os.listdir("/var/tmp") == [] and (os.getuid() != 0) == {root}
     )
 ISOLATED = isolated()

@@ -145,6 +145,7 @@ def make_sandbox(hidden):
         allowed=tuple(allowed),
         offered=tuple(imports.offered()),
         path=tuple(path),
+        files=imports.prepared_files(),
     )
 
 

@@ -10,13 +10,16 @@ where a package is missing, and the student learns why.
 The sandbox starts Python isolated (``python -I``), which leaves out the
 user's own site-packages and ``PYTHONPATH``: :func:`package_folders` names
 the folders the course's modules come from, which the sandbox mounts and the
-child puts on its ``sys.path``.
+child puts on its ``sys.path``. Each child starts with an empty ``/tmp``, so
+Matplotlib would build its font list again (seconds) in every child that
+imports ``matplotlib.pyplot``; :func:`prepared_files` gives it the grader's.
 """
 
 import importlib.util
 import os
 import sys
 from importlib import metadata
+from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -92,3 +95,16 @@ def package_folders(modules):
         for entry in map(os.path.realpath, filter(None, sys.path))
         if entry in folders
     ]
+
+
+def prepared_files():
+    """``((path under the child's /tmp, text), ...)``: Matplotlib's font list,
+    built once here (the child's ``MPLCONFIGDIR`` is ``/tmp/matplotlib``)."""
+    try:
+        import matplotlib
+        from matplotlib import font_manager  # builds the font list if missing
+    except ImportError:
+        return ()
+    name = f"fontlist-v{font_manager.FontManager.__version__}.json"
+    path = Path(matplotlib.get_cachedir(), name)
+    return ((f"matplotlib/{name}", path.read_text()),) if path.is_file() else ()

@@ -70,14 +70,16 @@ class Sandbox:
 
     ``allowed`` lists the top-level modules student code may import beside
     the standard library (None: any), ``offered`` the packages an import
-    error names, ``path`` folders to add to the child's ``sys.path``
-    (:mod:`.imports`)."""
+    error names, ``path`` folders to add to the child's ``sys.path`` and
+    ``files`` ``(path, text)`` pairs the child writes into its private
+    ``/tmp`` first (:mod:`.imports`)."""
 
     hidden: tuple = ()
     keep: tuple = ()
     allowed: tuple | None = None
     offered: tuple = ()
     path: tuple = ()
+    files: tuple = ()
 
 
 @dataclass
@@ -135,6 +137,7 @@ def run_exercises(code, exercises, limits, sandbox):
             "allowed": sandbox.allowed,
             "offered": sandbox.offered,
             "path": sandbox.path,
+            "files": sandbox.files,
             "cells": [base64.b64encode(c).decode() if c else None for c in code],
             "exercises": [
                 {"name": n, "outputs": len(caps[n][0]), "cases": inputs[n]}

@@ -220,3 +220,6 @@ def test_the_sandbox_offers_the_course_packages_and_hides_the_checkout():
         assert folder in sandbox.path
     checkout = str(nnkit_checkout())
     assert checkout in sandbox.hidden and checkout not in sandbox.keep
+    # Matplotlib's font list, so that no child spends seconds building it.
+    ((name, text),) = sandbox.files
+    assert name.startswith("matplotlib/fontlist-v") and '"ttflist"' in text
