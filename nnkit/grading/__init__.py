@@ -48,8 +48,9 @@ Each child runs under bubblewrap (``bwrap``; ``apt-get install bubblewrap``
 or ``make sandbox-deps``); without it the grader refuses to start. The child
 has its own IPC, PID, network, UTS and mount namespaces and ``no_new_privs``;
 rlimits cap its memory, CPU time, file sizes, open files and (as root) its
-processes. It sees the file system read-only, with an empty, private,
-size-limited ``/tmp``, ``/var/tmp`` and ``/dev/shm``; the submissions, the
+processes. It sees the file system read-only, with a private,
+size-limited ``/tmp`` (empty but for the grader's Matplotlib font list),
+``/var/tmp`` and ``/dev/shm``; the submissions, the
 gradebook (``--out``), the seed file, ``--hide`` and ``--solutions`` paths,
 ``book/assignments/source`` and ``.git`` of the working directory, and
 nnkit's own checkout wherever it is imported from (all but its package and

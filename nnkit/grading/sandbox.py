@@ -4,8 +4,9 @@ The grader's side of the sandbox (the child's side is :mod:`.child`). Each
 child is a fresh Python process started by bubblewrap (``bwrap``) in new
 IPC, PID, network, UTS and mount namespaces, with ``no_new_privs``:
 
-- the whole file system read-only, with an empty, private, size-limited
-  ``/tmp``, ``/var/tmp`` and ``/dev/shm``, a private ``/dev`` and ``/proc``;
+- the whole file system read-only, with a private, size-limited ``/tmp``
+  (empty but for the ``files`` the grader gives), ``/var/tmp`` and
+  ``/dev/shm``, a private ``/dev`` and ``/proc``;
 - the ``hidden`` paths (other submissions, the gradebook, the seed, the
   instructor's solutions, nnkit's own checkout but its package and the
   interpreter, and any closed folder above the interpreter, such as
