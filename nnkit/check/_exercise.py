@@ -13,7 +13,9 @@ an invalid value) while it ran, and the input arrays are as they were before
 the call.
 """
 
+import contextlib
 import copy
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,11 +40,15 @@ class Case(NamedTuple):
     """One test case: a short note, the arguments by name, and why it matters.
 
     ``why`` is shown when the case fails: what the case tests, in plain words.
+    ``points`` is what the case counts for when the grader gives partial
+    credit: an exercise's points are shared among its hidden cases in
+    proportion to their ``points``.
     """
 
     note: str
     args: dict
     why: str = ""
+    points: float = 1.0
 
 
 class Failure(NamedTuple):
@@ -145,13 +151,18 @@ class Exercise:
         """Call ``function`` on one case; return a :class:`Failure`, or None.
 
         Warnings other than RuntimeWarning do not fail the case; they are added
-        to ``notes``, as text, and printed to stdout rather than to stderr
-        (nbgrader would zero a check cell that writes to stderr).
+        to ``notes``, as text, and printed to stdout rather than to stderr.
+        What the function itself prints to ``sys.stderr`` goes to stdout too:
+        nbgrader zeroes a check cell that writes to stderr, and nnkit.grading
+        counts only what the function returns, so both grade it the same.
         """
         given = copy.deepcopy(args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RuntimeWarning)
-            with np.errstate(over="warn", divide="warn", invalid="warn"):
+            with (
+                np.errstate(over="warn", divide="warn", invalid="warn"),
+                contextlib.redirect_stderr(sys.stdout),
+            ):
                 try:
                     result = function(*given.values())
                 except NotImplementedError:

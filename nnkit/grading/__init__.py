@@ -8,10 +8,21 @@ Two commands, run from the repository's root::
 ``release`` turns the instructor notebooks (``book/assignments/source``, in
 nbgrader's format) into the student versions the website offers
 (``book/_static/assignments``), with nbgrader's own preprocessors.
-``grade`` writes ``DIR/gradebook.csv``, ``DIR/grades.json`` and one feedback
-file per student and assignment; run it again to grade new submissions
-(``--force`` grades everything again). ``python -m nnkit.grading.bench``
-times it.
+``grade`` writes ``DIR/grades.json`` (the graded notebooks), one feedback
+file per student and assignment, and the course's gradebook
+(:mod:`.totals`): ``gradebook.csv``, ``totals.csv``, ``manual.csv``, the
+Canvas, Moodle and nbgrader exports (:mod:`.exports`) and ``changes.log``.
+Run it again to grade new and changed notebooks: a notebook whose content
+hash is unchanged is skipped (``--force`` grades everything again,
+``--student`` and ``--assignment`` only theirs). ``--config``, ``--roster``
+and ``--timestamps`` name the course's files (:mod:`.course`): deadlines,
+late policy and partial credit, the students, and when each notebook was
+submitted. ``python -m nnkit.grading.bench`` times it.
+
+A hidden case fails as in ``nnkit.check``: an error, a wrong answer, a
+``RuntimeWarning`` from NumPy, or an input array changed in place
+(:mod:`.reasons`). Student code may import the standard library and the
+course's packages only (:mod:`.imports`).
 
 How grading works
 -----------------
@@ -37,8 +48,9 @@ Each child runs under bubblewrap (``bwrap``; ``apt-get install bubblewrap``
 or ``make sandbox-deps``); without it the grader refuses to start. The child
 has its own IPC, PID, network, UTS and mount namespaces and ``no_new_privs``;
 rlimits cap its memory, CPU time, file sizes, open files and (as root) its
-processes. It sees the file system read-only, with an empty, private,
-size-limited ``/tmp``, ``/var/tmp`` and ``/dev/shm``; the submissions, the
+processes. It sees the file system read-only, with a private,
+size-limited ``/tmp`` (empty but for the grader's Matplotlib font list),
+``/var/tmp`` and ``/dev/shm``; the submissions, the
 gradebook (``--out``), the seed file, ``--hide`` and ``--solutions`` paths,
 ``book/assignments/source`` and ``.git`` of the working directory, and
 nnkit's own checkout wherever it is imported from (all but its package and

@@ -3,7 +3,8 @@
 release  write the student versions of the instructor notebooks
          (default: book/assignments/source -> book/_static/assignments)
 grade    grade SUBMISSIONS_DIR (STUDENT/ASSIGNMENT.ipynb, or nbgrader's
-         STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb) into --out DIR
+         STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb) into --out DIR: new and changed
+         notebooks only, unless --force, --student or --assignment
 """
 
 import argparse
@@ -72,8 +73,34 @@ def parser():
         help="a private folder of instructor notebooks (repeatable): hidden, and "
         "grading refuses to start if student code could read a notebook in it",
     )
+    grade.add_argument("--force", action="store_true", help="grade everything again")
     grade.add_argument(
-        "--force", action="store_true", help="grade again what is graded"
+        "--student",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="grade again only this student's notebooks (repeatable)",
+    )
+    grade.add_argument(
+        "--assignment",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="grade again only this assignment's notebooks (repeatable)",
+    )
+    grade.add_argument(
+        "--config",
+        metavar="PATH",
+        help="course.toml: deadline, late policy, partial credit per assignment",
+    )
+    grade.add_argument(
+        "--roster", metavar="PATH", help="CSV of the students: id,name,email"
+    )
+    grade.add_argument(
+        "--timestamps",
+        metavar="PATH",
+        help="CSV of submission times: student,assignment,submitted "
+        "(default: each notebook's modification time)",
     )
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     grade.add_argument(
@@ -104,12 +131,14 @@ def release_command(args):
 
 def grade_command(args):
     from nnkit.grading.bwrap import SandboxError, bwrap_path
+    from nnkit.grading.course import CourseError, read_course
     from nnkit.grading.grade import grade_folder
     from nnkit.grading.sandbox import Limits
 
     try:
         bwrap_path()
-    except SandboxError as error:
+        course = read_course(args.config, args.roster, args.timestamps)
+    except (SandboxError, CourseError) as error:
         sys.exit(f"nnkit.grading: {error}")
     if os.geteuid() != 0:
         print(
@@ -142,7 +171,12 @@ def grade_command(args):
             force=args.force,
             hidden=hidden,
             solutions=solutions,
+            course=course,
+            students=args.student,
+            assignments=args.assignment,
         )
+    except CourseError as error:
+        sys.exit(f"nnkit.grading: {error}")
     except SandboxError as error:
         sys.exit(f"nnkit.grading: not grading: {error}")
     print(

@@ -122,6 +122,7 @@ def child_environment():
         "TMPDIR": "/tmp",
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
         "PYTHONHASHSEED": "0",
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",

@@ -24,12 +24,24 @@ class Program(NamedTuple):
 
     ``trees`` holds the syntax tree of each cell as it will run (None where it
     does not compile), ``code`` the compiled cells (``marshal`` bytes, or None),
-    ``errors`` maps a cell's number to the error that stops it compiling.
+    ``errors`` maps a cell's number to the error that stops it compiling and
+    ``lines`` to the line of the cell it points at, ``sources`` holds each
+    cell's text.
     """
 
     trees: list
     code: list
     errors: dict
+    lines: dict
+    sources: list
+
+    def syntax_error(self, name):
+        """``(cell, line)`` of the SyntaxError that kept the function ``name``
+        from being defined (the cell that defines it, else the first cell
+        that does not compile), or None."""
+        broken = sorted(n for n, error in self.errors.items() if error == "SyntaxError")
+        defining = [n for n in broken if f"def {name}(" in self.sources[n]]
+        return next(((n, self.lines.get(n)) for n in defining + broken), None)
 
 
 def read_program(data):
@@ -37,13 +49,14 @@ def read_program(data):
     sources = code_cells(data)
     if sum(map(len, sources)) > MAX_CODE_CHARS:
         raise SubmissionError("the notebook's code is longer than a million characters")
-    trees, errors = [], {}
+    trees, errors, lines = [], {}, {}
     for number, source in enumerate(sources):
         try:
             trees.append(ast.parse(_without_magics(source), f"<cell {number}>"))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             trees.append(None)
             errors[number] = _error_name(error)
+            lines[number] = getattr(error, "lineno", None)
     remove_checks(trees)
     code = []
     for number, tree in enumerate(trees):
@@ -52,8 +65,9 @@ def read_program(data):
             code.append(marshal.dumps(compiled) if compiled else None)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             trees[number], errors[number] = None, _error_name(error)
+            lines[number] = getattr(error, "lineno", None)
             code.append(None)
-    return Program(trees, code, errors)
+    return Program(trees, code, errors, lines, sources)
 
 
 def code_cells(data):

@@ -16,6 +16,12 @@ Then it runs the cells, calls each function on its cases and writes one line
 per event, answers as base64 ``.npy`` files (see :mod:`.untrusted`), and
 ``finished`` last. Student code can write anything to the same pipe; the
 grader trusts none of it.
+
+A case fails as in ``nnkit.check``: the function raises, NumPy warns (a
+``RuntimeWarning``: overflow, division by zero, an invalid value) or an
+input array is changed in place. Either way the next case still runs, so
+that partial credit can count the cases passed. Imports outside the
+course's packages (:mod:`.imports`) fail with a message that names them.
 """
 
 import base64
@@ -28,6 +34,7 @@ import marshal
 import os
 import resource
 import sys
+import warnings
 
 PRELOAD = (
     "collections",
@@ -47,6 +54,34 @@ PRELOAD = (
 )
 
 
+class CoursePackagesOnly:
+    """An import finder that refuses modules outside the course's packages.
+
+    ``allowed`` holds the top-level modules of the course's packages and of
+    what they depend on; ``offered`` the packages to name in the message.
+    The standard library is always allowed. Student code could remove this
+    finder: it makes the error clear, the sandbox keeps the grader safe.
+    """
+
+    def __init__(self, allowed, offered):
+        self.allowed, self.offered = set(allowed), offered
+
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top in self.allowed or top in sys.stdlib_module_names:
+            return None  # the usual finders look for it
+        raise ModuleNotFoundError(
+            f"No module named {top!r} while grading: the grader offers the "
+            f"standard library and {', '.join(self.offered)}.",
+            name=name,
+        )
+
+
+# Errors that end an exercise rather than one case: a stub, no memory left,
+# an exit.
+STOPPING = (NotImplementedError, MemoryError, SystemExit, KeyboardInterrupt)
+
+
 class WrongCount(Exception):
     """The function returned the wrong number of values."""
 
@@ -59,6 +94,9 @@ def main():
     job = json.loads(sys.stdin.buffer.read())
     channel = private_stdout()
     limit_resources(job["limits"])
+    # `python -I` leaves out the user's site-packages and PYTHONPATH: the
+    # grader passes the folders its course packages come from.
+    sys.path += [folder for folder in job.get("path", []) if folder not in sys.path]
     for name in PRELOAD:
         importlib.import_module(name)
     if "probe" in job:
@@ -71,6 +109,13 @@ def main():
     inputs = {e["name"]: list(map(load_case, e["cases"])) for e in job["exercises"]}
     channel.write("ready\n")
     become(job["uid"])
+    for name, text in job["files"]:  # as the private user, who may change them
+        path = os.path.join("/tmp", name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+    if job["allowed"] is not None:
+        sys.meta_path.insert(0, CoursePackagesOnly(job["allowed"], job["offered"]))
     # From here on, student code runs.
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     for number, code in enumerate(job["cells"]):
@@ -152,32 +197,61 @@ def load_case(arguments):
 
 
 def call(function, exercise, cases, channel):
-    """Call ``function`` on every case and send its answers; return the last line."""
-    import numpy as np
-
-    name, count = exercise["name"], exercise["outputs"]
+    """Call ``function`` on every case and send its answers, and each case's
+    failure; return the last line."""
+    name = exercise["name"]
     if function is None:
         return f"error {name} - missing"
     if not callable(function):
         return f"error {name} - not-callable"
     for number, args in enumerate(cases):
+        given = copy.deepcopy(args)
         try:
-            result = function(*copy.deepcopy(args))
-            if count > 1 and not (
-                isinstance(result, (tuple, list)) and len(result) == count
-            ):
-                raise WrongCount
-            for index, value in enumerate(result if count > 1 else (result,)):
-                array = np.asarray(value)
-                if array.dtype.kind not in "biuf":
-                    raise NotNumeric
-                buffer = io.BytesIO()
-                np.save(buffer, array, allow_pickle=False)
-                npy = base64.b64encode(buffer.getvalue()).decode()
-                channel.write(f"answer {name} {number} {index} {npy}\n")
-        except BaseException as error:  # SystemExit and KeyboardInterrupt too
-            return f"error {name} {number} {category(error)}"
+            failure = call_once(function, given, exercise, number, channel)
+            if failure is None and changed(args, given):
+                failure = "changed-input"
+        except STOPPING as error:  # the other cases would fail the same way
+            return f"error {name} - {category(error)}"
+        except BaseException as error:
+            failure = category(error)
+        if failure:
+            channel.write(f"error {name} {number} {failure}\n")
     return f"done {name}"
+
+
+def call_once(function, args, exercise, number, channel):
+    """Call ``function`` on one case and send its answers; return
+    ``RuntimeWarning`` if NumPy warned while it ran (as ``nnkit.check`` does)."""
+    import numpy as np
+
+    name, count = exercise["name"], exercise["outputs"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        with np.errstate(over="warn", divide="warn", invalid="warn"):
+            result = function(*args)
+    if count > 1 and not (isinstance(result, (tuple, list)) and len(result) == count):
+        raise WrongCount
+    for index, value in enumerate(result if count > 1 else (result,)):
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf":
+            raise NotNumeric
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        npy = base64.b64encode(buffer.getvalue()).decode()
+        channel.write(f"answer {name} {number} {index} {npy}\n")
+    warned = any(issubclass(w.category, RuntimeWarning) for w in caught)
+    return "RuntimeWarning" if warned else None
+
+
+def changed(before, after):
+    """True if an argument was changed in place (``after`` was given to the
+    function, ``before`` is the case as it was)."""
+    import numpy as np
+
+    return not all(
+        np.shape(old) == np.shape(new) and np.array_equal(old, new, equal_nan=True)
+        for old, new in zip(before, after, strict=True)
+    )
 
 
 def category(error):

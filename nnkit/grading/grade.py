@@ -10,76 +10,44 @@ answers. Whatever a submission holds, it gets a record: a failure of the
 grader itself costs the exercises it hit, with the reason ``grader error``.
 """
 
-import builtins
+import os
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import nnkit
-from nnkit.grading import gradebook
+from nnkit.grading import gradebook, imports, manual, totals
 from nnkit.grading.cells import read_program
+from nnkit.grading.course import Course
 from nnkit.grading.exercises import ASSIGNMENTS, hidden_cases
 from nnkit.grading.flags import notebook_uses, reference_uses
+from nnkit.grading.reasons import case_problems, notes, share
 from nnkit.grading.sandbox import Limits, Sandbox, SandboxError, probe, run_exercises
-from nnkit.grading.submissions import SubmissionError, find_submissions, read_notebook
+from nnkit.grading.submissions import (
+    SubmissionError,
+    chosen,
+    find_submissions,
+    modified,
+    read_submission,
+)
 
-CHILD_CODES = {
-    "missing": "{name} is not defined in the notebook (was its cell deleted?)",
-    "not-callable": "{name} is not a function",
-    "count": "it should return {count} values ({outputs}), as a tuple",
-    "not-numeric": "it returned something that is not a number or an array of numbers",
-    "NotImplementedError": "it still raises NotImplementedError: replace the stub "
-    "with your code",
-    "SystemExit": "it called sys.exit() or exit(), which ends the program",
-    "MemoryError": "it ran out of memory (the limit is {memory})",
-    "RecursionError": "it recursed too deeply (RecursionError)",
-}
 MAX_PROBED = 5000
 MAX_FLAGS = 20
 
 
-def describe_failure(attempt, exercise, limits):
-    """The failure of an Attempt in plain words, without any hidden value."""
-    code = attempt.failure
-    kind, _, detail = code.partition(" ")
-    if code == "timeout":
-        text = f"it did not finish within the time limit of {limits.time_s:g} s"
-    elif code == "budget":
-        text = (
-            "the submission's time budget of "
-            f"{limits.submission_s:g} s ran out before it finished"
-        )
-    elif kind == "signal":
-        text = f"the process running it was killed ({detail})"
-        text += ", usually for using more memory than the limit" * code.endswith("KILL")
-    elif kind == "exit":
-        text = f"the process running it ended (exit status {detail}); "
-        text += "does the code call os._exit() or exit the interpreter?"
-    elif code in CHILD_CODES:
-        text = CHILD_CODES[code].format(
-            name=exercise.name,
-            count=len(exercise.outputs),
-            outputs=", ".join(exercise.outputs),
-            memory=f"{limits.memory_bytes / 1024**3:g} GiB",
-        )
-    else:
-        text = f"it raised {error_name(code)}"
-        if attempt.case is not None:
-            text += f" on hidden case {attempt.case + 1}"
-    if attempt.during_cells:
-        return f"the notebook's code stopped before {exercise.name} was defined: {text}"
-    return text
-
-
-def grade_submission(folder, submission, *, seed, limits, sandbox, log=print):
-    """Grade one notebook (a :class:`~.submissions.Submission` under ``folder``);
-    return its gradebook record (a dict)."""
+def grade_submission(submission, notebook, *, seed, limits, sandbox, partial, log):
+    """Grade one :class:`~.submissions.Submission` whose notebook's bytes are
+    ``notebook`` (or the SubmissionError that kept them from being read);
+    return its gradebook record (a dict). With ``partial``, each exercise's
+    points are shared among its hidden cases, else all or nothing."""
     student, assignment = submission.student, submission.assignment
     exercises = ASSIGNMENTS[assignment]
     record = gradebook.new_record(student, assignment)
     try:
-        program = read_program(read_notebook(folder, submission.parts))
+        if isinstance(notebook, SubmissionError):
+            raise notebook
+        program = read_program(notebook)
     except SubmissionError as error:
         return zero(record, exercises, str(error))
     try:
@@ -108,16 +76,18 @@ def grade_submission(folder, submission, *, seed, limits, sandbox, log=print):
     for exercise, points in exercises:
         try:
             record["flags"] += reference_uses(program.trees, exercise)
-            attempt = attempts[exercise.name]
-            if attempt.failure:
-                reason = describe_failure(attempt, exercise, limits)
-            else:
-                reason = first_wrong_case(
-                    exercise, expected[exercise.name], attempt.answers
-                )
+            problems = case_problems(
+                exercise,
+                expected[exercise.name],
+                attempts[exercise.name],
+                program,
+                limits,
+            )
+            weights = [case.points for case in cases[exercise.name]]
+            earned, reason = share(points, problems, weights, partial)
         except Exception as error:
-            reason = grader_error(error, log, submission)
-        gradebook.score(record, exercise.name, 0 if reason else points, points, reason)
+            earned, reason = 0, grader_error(error, log, submission)
+        gradebook.score(record, exercise.name, earned, points, reason)
     try:
         record["flags"] += notebook_uses(program.trees)
     except Exception as error:
@@ -125,12 +95,7 @@ def grade_submission(folder, submission, *, seed, limits, sandbox, log=print):
     if len(record["flags"]) > MAX_FLAGS:  # a notebook can name thousands
         more = len(record["flags"]) - MAX_FLAGS
         record["flags"][MAX_FLAGS:] = [f"... and {more} more uses"]
-    errors = {**cell_errors, **program.errors}
-    record["notes"] = [
-        f"code cell {number + 1} of {len(program.code)} raised {error_name(name)}"
-        for number, name in sorted(errors.items())
-        if number < len(program.code)
-    ]
+    record["notes"] = notes(program, cell_errors, sandbox.offered)
     return record
 
 
@@ -155,21 +120,6 @@ def grader_error(error, log, submission):
     return f"grader error: {type(error).__name__} (see the grader's log)"
 
 
-def error_name(code):
-    """``code`` if it names a built-in exception, else words that quote no code."""
-    return code if isinstance(getattr(builtins, code, None), type) else "an exception"
-
-
-def first_wrong_case(exercise, expected, answers):
-    """None if every answer matches the reference, else what is wrong, in words."""
-    for number, (wanted, answer) in enumerate(zip(expected, answers, strict=True), 1):
-        result = answer if len(exercise.outputs) > 1 else answer[0]
-        problem = exercise.first_problem(result, wanted)
-        if problem:
-            return f"{problem.summary} on hidden case {number} of {len(expected)}"
-    return None
-
-
 def nnkit_checkout():
     """The source checkout nnkit is imported from, or None for an installed copy."""
     root = Path(nnkit.__file__).resolve().parent.parent
@@ -178,14 +128,30 @@ def nnkit_checkout():
 
 def make_sandbox(hidden):
     """A Sandbox hiding ``hidden`` and nnkit's own checkout (the instructor
-    notebooks, the git history), but for the package and the interpreter."""
+    notebooks, the git history), but for the package, the interpreter and the
+    folders of the packages student code may import (:mod:`.imports`)."""
     checkout = nnkit_checkout()
+    hidden = [str(p) for p in [*hidden, *([checkout] if checkout else [])]]
     keep = [Path(nnkit.__file__).resolve().parent, sys.prefix, sys.base_prefix]
     keep.append(Path(sys.executable).resolve().parent)
+    allowed = imports.allowed_modules()
+    path = imports.package_folders(allowed)
+    # A folder of packages is mounted back unless it holds something hidden
+    # (nnkit's checkout, on sys.path for an editable install).
+    keep += [f for f in path if not any(_within(h, f) for h in hidden)]
     return Sandbox(
-        hidden=tuple(str(p) for p in [*hidden, *([checkout] if checkout else [])]),
+        hidden=tuple(hidden),
         keep=tuple(map(str, keep)),
+        allowed=tuple(allowed),
+        offered=tuple(imports.offered()),
+        path=tuple(path),
+        files=imports.prepared_files(),
     )
+
+
+def _within(path, folder):
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def solution_folders(solutions=()):
@@ -218,56 +184,76 @@ def grade_folder(
     force=False,
     hidden=(),
     solutions=(),
+    course=None,
+    students=(),
+    assignments=(),
     log=print,
 ):
-    """Grade every submission under ``folder`` into the gradebook in ``out``.
+    """Grade the submissions under ``folder`` into the gradebook in ``out``.
 
     Student code sees neither ``folder`` (other students' work), nor ``out``,
     nor the ``hidden`` files and folders, nor the instructor's ``solutions``
     folders and nnkit's own checkout; grading refuses to start (SandboxError)
     if it could read a notebook of those.
 
-    Already graded (student, assignment) pairs are skipped unless ``force``;
-    each grade is saved as soon as it is known, so an interrupted run loses
-    nothing and a second run resumes. Returns the records graded now.
+    A notebook is graded if it is new, or changed since it was graded (its
+    content hash), or its assignment's settings changed; ``force`` grades
+    them all again, and ``students`` or ``assignments`` (names) grade again
+    only theirs. Each grade is saved as soon as it is known, so an
+    interrupted run loses nothing and a second run resumes. ``course`` holds
+    the settings, roster and submission times (:mod:`.course`). Returns the
+    records graded now.
     """
     folder, out = Path(folder), Path(out)
-    limits = limits or Limits()
+    limits, course = limits or Limits(), course or Course()
     solutions = solution_folders(solutions)
+    found = chosen(find_submissions(folder, ASSIGNMENTS), students, assignments, course)
     sandbox = make_sandbox([folder, out, *hidden, *solutions])
     private = [p for f in solutions for p in sorted(f.rglob("*.ipynb"))]
     private += [Path(p) for p in hidden if Path(p).is_file()]
     check_sandbox(sandbox, private, limits)
     records = gradebook.load(out)
-    todo = [
-        submission
-        for submission in find_submissions(folder, ASSIGNMENTS)
-        if force or (submission.student, submission.assignment) not in records
-    ]
+    manual_points = manual.read_points(out)
+    todo = []
+    for submission in found:
+        notebook, digest = read_submission(folder, submission)
+        settings = {"partial_credit": course.of(submission.assignment).partial_credit}
+        old = records.get((submission.student, submission.assignment), {})
+        again = force or students or assignments
+        if again or old.get("hash") != digest or old.get("settings") != settings:
+            todo.append((submission, notebook, digest, settings))
     graded = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
             pool.submit(
                 grade_submission,
-                folder,
                 submission,
+                notebook,
                 seed=seed,
                 limits=limits,
                 sandbox=sandbox,
+                partial=settings["partial_credit"],
                 log=log,
-            ): submission
-            for submission in todo
+            ): (submission, digest, settings)
+            for submission, notebook, digest, settings in todo
         }
         for future in as_completed(futures):
-            student, assignment, _ = futures[future]
+            submission, digest, settings = futures[future]
+            student, assignment, _ = submission
             try:
                 record = future.result()
             except Exception as error:  # a bug of the grader must not stop the batch
                 record = zero(
                     gradebook.new_record(student, assignment),
                     ASSIGNMENTS[assignment],
-                    grader_error(error, log, futures[future]),
+                    grader_error(error, log, submission),
                 )
+            record.update(
+                hash=digest,
+                settings=settings,
+                graded_at=gradebook.now(),
+                modified=modified(folder, submission),
+            )
             records[(student, assignment)] = record
             gradebook.save(out, records)
             gradebook.write_feedback(out, record)
@@ -276,5 +262,6 @@ def grade_folder(
                 f"{gradebook.printable(student)}/{assignment}: {record['total']:g}/"
                 f"{record['max_total']:g}" + (" (flagged)" if record["flags"] else "")
             )
-    gradebook.write_csv(out, records)
+    cells = {a: manual.cells(solutions, a) for a in ASSIGNMENTS}
+    totals.write_all(out, records, course, manual_points, cells, log=log)
     return graded

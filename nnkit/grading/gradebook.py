@@ -1,8 +1,9 @@
 """The gradebook: one record per (student, assignment), kept safe on disk.
 
-``OUT/grades.json`` is the gradebook itself; ``OUT/gradebook.csv`` (student,
-assignment, points per exercise, total, flags) and
-``OUT/feedback/STUDENT/ASSIGNMENT.txt`` are written from it. Every file is
+``OUT/grades.json`` is the gradebook itself: one record per graded notebook,
+with the content hash and settings it was graded with.
+``OUT/feedback/STUDENT/ASSIGNMENT.txt`` is written from it, and
+``OUT/gradebook.csv`` from the rows :mod:`.totals` makes of it. Every file is
 replaced atomically (written beside, then renamed), so an interrupted run
 leaves the previous version, never half a file. ``OUT`` is made private (mode
 0o700): the sandboxed children must not read other students' grades.
@@ -18,6 +19,7 @@ import io
 import json
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from nnkit.grading.exercises import ASSIGNMENTS
@@ -71,7 +73,10 @@ def _printable_character(c):
 
 
 def spreadsheet_safe(value):
-    """A CSV cell no spreadsheet takes for a formula (``=HYPERLINK(...)``)."""
+    """A CSV cell no spreadsheet takes for a formula (``=HYPERLINK(...)``);
+    a float as short as it prints (5, not 5.0)."""
+    if isinstance(value, float):
+        return f"{value:g}"
     if not isinstance(value, str):
         return value
     text = printable(value)
@@ -112,9 +117,10 @@ def save(out, records):
     write_atomically(Path(out) / "grades.json", json.dumps(ordered, indent=1) + "\n")
 
 
-def write_csv(out, records):
-    """One row per record; one column per exercise of the assignments present."""
-    present = {assignment for _, assignment in records}
+def write_csv(out, table):
+    """``OUT/gradebook.csv``: one row per row of ``table`` (:mod:`.totals`); one
+    column per exercise of the assignments present."""
+    present = {row["assignment"] for row in table}
     exercises = [
         exercise.name
         for assignment, items in ASSIGNMENTS.items()
@@ -123,21 +129,43 @@ def write_csv(out, records):
     ]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(
-        ["student", "assignment", *exercises, "total", "max_total", "flags"]
-    )
-    for key in sorted(records):
-        record = records[key]
-        row = [record["points"].get(name, "") for name in exercises]
-        cells = [record["student"], record["assignment"], *row, record["total"]]
-        cells += [record["max_total"], "; ".join(record["flags"])]
+    writer.writerow(["student", "assignment", *exercises, *COLUMNS])
+    for row in table:
+        cells = [row["student"], row["assignment"]]
+        cells += [row["points"].get(name, "") for name in exercises]
+        cells += [row[column] for column in COLUMNS[:-1]]
+        cells.append("; ".join(row["flags"]))
         writer.writerow(map(spreadsheet_safe, cells))
     write_atomically(Path(out) / "gradebook.csv", text.getvalue())
 
 
-def feedback(record):
-    """The feedback for the student: points and reasons, no hidden values."""
+# After each exercise's points, in gradebook.csv.
+COLUMNS = (
+    "manual",
+    "days_late",
+    "penalty",
+    "total",
+    "max_total",
+    "status",
+    "submitted",
+    "name",
+    "email",
+    "flags",
+)
+
+
+def now():
+    """The time now, as ISO 8601 text in UTC."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def feedback(record, row=None):
+    """The feedback for the student: points and reasons, no hidden values;
+    with the gradebook's ``row`` (:mod:`.totals`), the manual points and the
+    late penalty too."""
     total, most = record["total"], record["max_total"]
+    if row is not None:
+        total, most = row["total"], row["max_total"]
     lines = [f"{record['assignment']}: {total:g} of {most:g} points", ""]
     for name, points in record["points"].items():
         line = f"{name}: {points:g}/{record['max_points'][name]:g}"
@@ -145,6 +173,8 @@ def feedback(record):
             line += f" - {record['reasons'][name]}."
             line += f" Run nnkit.check.{name}({name}) in your notebook for details."
         lines.append(line)
+    if row is not None:
+        lines += course_lines(record, row)
     if record["notes"]:
         lines += ["", "While the notebook's code ran:"]
         lines += [f"- {note}" for note in record["notes"]]
@@ -154,6 +184,25 @@ def feedback(record):
     return "\n".join(lines) + "\n"
 
 
-def write_feedback(out, record):
+def course_lines(record, row):
+    """The lines of the feedback on manual points and lateness."""
+    lines = []
+    by_hand = row["max_total"] - record["max_total"]
+    if by_hand:
+        pending = " (some are not graded yet)" * ("manual pending" in row["status"])
+        lines.append(
+            f"written answers, graded by hand: {row['manual']:g}/{by_hand:g}{pending}"
+        )
+    if row["days_late"]:
+        lost = (
+            "refused: 0 points"
+            if row["status"].startswith("refused")
+            else (f"{row['penalty']:g} points off")
+        )
+        lines.append(f"submitted {row['days_late']} day(s) after the deadline: {lost}")
+    return lines
+
+
+def write_feedback(out, record, row=None):
     path = Path(out) / "feedback" / record["student"] / f"{record['assignment']}.txt"
-    write_atomically(path, feedback(record))
+    write_atomically(path, feedback(record, row))

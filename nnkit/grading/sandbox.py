@@ -4,8 +4,9 @@ The grader's side of the sandbox (the child's side is :mod:`.child`). Each
 child is a fresh Python process started by bubblewrap (``bwrap``) in new
 IPC, PID, network, UTS and mount namespaces, with ``no_new_privs``:
 
-- the whole file system read-only, with an empty, private, size-limited
-  ``/tmp``, ``/var/tmp`` and ``/dev/shm``, a private ``/dev`` and ``/proc``;
+- the whole file system read-only, with a private, size-limited ``/tmp``
+  (empty but for the ``files`` the grader gives), ``/var/tmp`` and
+  ``/dev/shm``, a private ``/dev`` and ``/proc``;
 - the ``hidden`` paths (other submissions, the gradebook, the seed, the
   instructor's solutions, nnkit's own checkout but its package and the
   interpreter, and any closed folder above the interpreter, such as
@@ -37,7 +38,7 @@ import signal
 import subprocess
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -66,27 +67,38 @@ class Limits:
 @dataclass(frozen=True)
 class Sandbox:
     """What the children must not see, and what they must see inside it:
-    ``keep`` lists paths inside a hidden folder mounted back (read-only)."""
+    ``keep`` lists paths inside a hidden folder mounted back (read-only).
+
+    ``allowed`` lists the top-level modules student code may import beside
+    the standard library (None: any), ``offered`` the packages an import
+    error names, ``path`` folders to add to the child's ``sys.path`` and
+    ``files`` ``(path, text)`` pairs the child writes into its private
+    ``/tmp`` first (:mod:`.imports`)."""
 
     hidden: tuple = ()
     keep: tuple = ()
+    allowed: tuple | None = None
+    offered: tuple = ()
+    path: tuple = ()
+    files: tuple = ()
 
 
 @dataclass
 class Attempt:
     """What came of one exercise: answers (a tuple of arrays per case), or a failure.
 
-    ``failure`` is a code: a category the child logged (``NotImplementedError``,
-    ``missing``, ``count``, ...) or how the process ended (``timeout``,
-    ``budget``, ``signal SIGKILL``, ``exit 0``); ``case`` is the case it failed
-    on, if known. ``during_cells`` is True when the process ended before the
-    functions existed.
+    ``failure`` is a code for the whole exercise: a category the child logged
+    (``missing``, ``not-callable``, ...) or how the process ended
+    (``timeout``, ``budget``, ``signal SIGKILL``, ``exit 0``).
+    ``during_cells`` is True when the process ended before the functions
+    existed. ``case_failures`` maps a case to the code of its failure
+    (``NotImplementedError``, ``RuntimeWarning``, ``changed-input``, ...).
     """
 
     answers: list | None = None
     failure: str | None = None
-    case: int | None = None
     during_cells: bool = False
+    case_failures: dict = field(default_factory=dict)
 
 
 def private_uid():
@@ -123,6 +135,10 @@ def run_exercises(code, exercises, limits, sandbox):
         job = {
             "uid": uid,
             "limits": asdict(limits),
+            "allowed": sandbox.allowed,
+            "offered": sandbox.offered,
+            "path": sandbox.path,
+            "files": sandbox.files,
             "cells": [base64.b64encode(c).decode() if c else None for c in code],
             "exercises": [
                 {"name": n, "outputs": len(caps[n][0]), "cases": inputs[n]}
@@ -160,9 +176,13 @@ def settle(todo, report, ending, attempts):
         if event is None:
             left.append(name)
         elif event[0] == "done":
-            attempts[name] = Attempt(answers=report.answers(name))
+            failures = report.failures.items()
+            attempts[name] = Attempt(
+                answers=report.answers(name),
+                case_failures={c: code for (n, c), code in failures if n == name},
+            )
         elif event[0] == "error":
-            attempts[name] = Attempt(failure=event[2], case=event[1])
+            attempts[name] = Attempt(failure=event[2])
         else:  # started, never finished: the process ended while it ran
             attempts[name] = Attempt(failure=ending or "missing")
     if left and (ending is None or len(left) == len(todo)):
@@ -262,6 +282,7 @@ def probe(paths, sandbox, limits):
     which runs no student code; a SandboxError says why it did not start.
     """
     job = {"uid": private_uid(), "limits": asdict(limits), "probe": list(paths)}
+    job["path"] = sandbox.path
     lines, ending = run_child(job, sandbox, limits, limits.time_s, {})
     report = read_report(lines, {})
     if not report.ready:

@@ -7,14 +7,25 @@ only regular files that sit inside the student's own folder: every part of
 the path is opened with ``O_NOFOLLOW``, relative to the folder above it, and
 anything else is refused with a reason the gradebook records.
 
+Each notebook read has a content hash (SHA-256), which tells the grader
+whether a resubmission changed it, and a modification time, the submission
+time when the instructor gives no other.
+
 Folder names are whatever bytes the archive held: they stay ``str`` with
 Python's surrogate escapes (as :func:`os.listdir` gives them) and are made
 printable only where they are shown (:func:`nnkit.grading.gradebook.printable`).
 """
 
+import hashlib
 import os
 import stat
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import NamedTuple
+
+from nnkit.grading.course import CourseError
+from nnkit.grading.exercises import ASSIGNMENTS
+from nnkit.grading.gradebook import printable
 
 MAX_NOTEBOOK_BYTES = 10 * 1024**2
 
@@ -99,3 +110,46 @@ def _is_link(name, folder_fd):
         return stat.S_ISLNK(os.lstat(name, dir_fd=folder_fd).st_mode)
     except OSError:
         return False
+
+
+def chosen(submissions, students, assignments, course):
+    """The ``submissions`` of the ``students`` and ``assignments`` named (all
+    where none is); a name that matches nothing is a CourseError."""
+    known = {s.student for s in submissions} | set(course.roster or {})
+    for name in students:
+        if name not in known:
+            raise CourseError(
+                f"--student {printable(name)}: expected the name of a "
+                f"student's folder{' or a roster id' * bool(course.roster)}, one of "
+                f"{', '.join(map(printable, sorted(known))) or 'none'}"
+            )
+    for name in assignments:
+        if name not in ASSIGNMENTS:
+            raise CourseError(
+                f"--assignment {name}: expected one of {', '.join(ASSIGNMENTS)}"
+            )
+    return [
+        s
+        for s in submissions
+        if (not students or s.student in students)
+        and (not assignments or s.assignment in assignments)
+    ]
+
+
+def read_submission(folder, submission):
+    """The notebook's bytes (or the SubmissionError that stopped reading them)
+    and their SHA-256 (of the error's reason, for an error)."""
+    try:
+        data = read_notebook(folder, submission.parts)
+    except SubmissionError as error:
+        return error, hashlib.sha256(str(error).encode()).hexdigest()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def modified(folder, submission):
+    """When the notebook was last changed, as ISO 8601 text (None if unknown)."""
+    try:
+        info = os.stat(Path(folder, *submission.parts), follow_symlinks=False)
+    except OSError:
+        return None
+    return datetime.fromtimestamp(info.st_mtime, UTC).isoformat()

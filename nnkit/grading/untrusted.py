@@ -12,7 +12,8 @@ only for the exercises, cases and outputs asked for, up to their size::
     cells-done
     start NAME
     answer NAME CASE OUTPUT NPY  one answer, as a base64 .npy file
-    done NAME | error NAME CASE ERROR
+    error NAME CASE ERROR        case CASE failed (raised, warned, changed an input)
+    done NAME | error NAME - ERROR   the last line of an exercise
     readable INDEX               (probe) a path the child could read
     finished                     the child's own last line
 """
@@ -63,7 +64,8 @@ class LineReader:
 
 class Report(NamedTuple):
     """What a child's output says. ``exercises`` maps a name to its last event,
-    ``("start",)``, ``("done",)`` or ``("error", case, code)``; ``npy`` maps
+    ``("start",)``, ``("done",)`` or ``("error", None, code)``; ``failures``
+    maps ``(name, case)`` to the code of a failed case; ``npy`` maps
     ``(name, case, output)`` to the bytes of an answer."""
 
     ready: bool
@@ -71,6 +73,7 @@ class Report(NamedTuple):
     finished: bool
     cell_errors: dict
     exercises: dict
+    failures: dict
     npy: dict
     readable: set
     caps: dict
@@ -88,7 +91,7 @@ class Report(NamedTuple):
 
 def read_report(reader, caps):
     """The :class:`Report` of the lines a :class:`LineReader` kept."""
-    report = Report(False, False, False, {}, {}, {}, set(), caps)
+    report = Report(False, False, False, {}, {}, {}, {}, set(), caps)
     for raw in reader.lines:
         words = raw.decode("ascii", "replace").split()
         if words in (["ready"], ["cells-done"], ["finished"]):
@@ -101,8 +104,11 @@ def read_report(reader, caps):
         elif len(words) == 2 and words[0] in ("start", "done") and words[1] in caps:
             report.exercises[words[1]] = (words[0],)
         elif len(words) == 4 and words[0] == "error" and words[1] in caps:
-            case = int(words[2]) if words[2].isdigit() else None
-            report.exercises[words[1]] = ("error", case, error_code(words[3]))
+            name, case, code = words[1], words[2], error_code(words[3])
+            if not case.isdigit():
+                report.exercises[name] = ("error", None, code)
+            elif int(case) < len(caps[name]):
+                report.failures[(name, int(case))] = code
         elif len(words) == 5 and words[0] == "answer" and words[1] in caps:
             key = _answer_key(words, caps)
             if key and len(words[4]) <= 4 * caps[key[0]][key[1]][key[2]] // 3 + 4:
@@ -126,7 +132,7 @@ def _answer_key(words, caps):
 def error_code(word):
     """The child's name for an error, if it is one the grader knows; the child
     may write anything, so anything else is just ``Exception``."""
-    known = {"missing", "not-callable", "count", "not-numeric"}
+    known = {"missing", "not-callable", "count", "not-numeric", "changed-input"}
     if word in known or (CODE.fullmatch(word) and _is_builtin_error(word)):
         return word
     return "Exception"
