@@ -3,12 +3,13 @@
 Notation, used in the book and in every docstring:
 
 ======  =====================================================
-N       number of samples in a batch (batches are rows)
+N       number of samples (rows): the dataset, or whatever a layer gets
+B       batch size: the number of samples in one mini-batch
 D_in    number of input features of a layer
 D_out   number of outputs (neurons) of a layer
 C       number of classes
-X       input batch, shape (N, D_in)
-W, b    weights (D_in, D_out) and bias (D_out,)
+X       inputs, one sample per row, shape (N, D_in); a mini-batch (B, D_in)
+W, b    weights (D_in, D_out) and bias (D_out,); W1, b1: those of layer 1
 Z       pre-activation ``Z = X @ W + b``, shape (N, D_out)
 A       activation ``A = f(Z)``
 L       the loss, one number

@@ -53,8 +53,12 @@ def test_chapter_has_title_objectives_summary_and_exercises(name):
     assert re.search(r"^## Exercises\s*$", text, flags=re.M), "no '## Exercises'"
     exercises = re.findall(r"```\{exercise\}\s*\n:label: (\S+)", text)
     solutions = re.findall(r"```\{solution\} (\S+)", text)
-    assert 3 <= len(exercises) <= 6, exercises
+    assert 3 <= len(exercises) <= 10, exercises
     assert sorted(solutions) == sorted(exercises), "every exercise needs one solution"
+    # Issue 13: every chapter asks for a prediction before a run, and poses one
+    # open design problem.
+    assert "**Predict before you run" in text, "no 'predict before you run' exercise"
+    assert "**Open design problem" in text, "no open design problem"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
