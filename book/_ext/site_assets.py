@@ -40,6 +40,8 @@ def node_modules(app):
 
 
 def check_installed(app):
+    if app.builder.format != "html":
+        return  # The PDF and other builders load no scripts.
     missing = [name for name in ASSETS if not (node_modules(app) / name).is_dir()]
     if missing:
         raise ExtensionError(
