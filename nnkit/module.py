@@ -102,8 +102,9 @@ class Module:
 
     def parameters(self):
         """Every Parameter of this module and of its children, in definition
-        order, each once: a layer used twice in a network has one set of weights,
-        which the optimizer must update once (as in PyTorch)."""
+        order, each once: a custom module that holds one layer under two names
+        has one set of weights, which the optimizer must update once (as in
+        PyTorch)."""
         seen = set()
         for parameter in self._all_parameters():
             if id(parameter) not in seen:

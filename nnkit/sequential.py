@@ -37,7 +37,24 @@ class Sequential(Module):
                     f"ReLU()), got {type(layer).__name__}. Did you forget the ()?"
                 )
         self.layers = list(layers)
+        self._check_each_module_once()
         self._check_sizes()
+
+    def _check_each_module_once(self):
+        # A module remembers its last input for backward: used twice, its second
+        # forward overwrites what the first backward needs, and the gradients
+        # come out wrong without any error.
+        first_use = {}
+        for i, layer in enumerate(self.layers):
+            for module in _self_and_descendants(layer):
+                if id(module) in first_use:
+                    raise ValueError(
+                        f"Sequential: layer {i} uses the same {module!r} object as "
+                        f"layer {first_use[id(module)]}. A module remembers its last "
+                        "input for backward, so one object cannot sit in two places "
+                        "of a network: create a new one for each place."
+                    )
+                first_use[id(module)] = i
 
     def _check_sizes(self):
         width, source = None, None
@@ -138,3 +155,9 @@ def count_parameters(model):
     A 3-5-2 network has 3*5 + 5 + 5*2 + 2 = 32.
     """
     return sum(parameter.data.size for parameter in model.parameters())
+
+
+def _self_and_descendants(module):
+    yield module
+    for child in module.children():
+        yield from _self_and_descendants(child)

@@ -145,11 +145,39 @@ def test_nested_sequential_repr_is_indented(rng):
     )
 
 
-def test_a_layer_used_twice_has_its_parameters_listed_once(rng):
-    shared = nnkit.Linear(3, 3, rng=rng)
-    model = nnkit.Sequential(shared, nnkit.ReLU(), shared)
+def test_a_layer_held_under_two_names_has_its_parameters_listed_once(rng):
+    class Twice(nnkit.Module):
+        def __init__(self):
+            super().__init__()
+            self.first = nnkit.Linear(3, 3, rng=rng)
+            self.second = self.first
+
+    model = Twice()
     assert len(list(model.parameters())) == 2
     assert nnkit.count_parameters(model) == 12
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("directly", r"layer 2 uses the same Linear\(.*\) object as layer 0"),
+        ("nested", r"layer 1 uses the same Linear\(.*\) object as layer 0"),
+        ("stateless", r"layer 3 uses the same ReLU\(\) object as layer 1"),
+    ],
+)
+def test_one_module_object_in_two_places_is_refused(rng, where, message):
+    # Each module caches its last input for backward, so a second use would
+    # silently overwrite what the first one's backward needs: with a shared
+    # Linear the weight gradient was off by 1.09 (finite differences).
+    shared = nnkit.Linear(3, 3, rng=rng)
+    relu = nnkit.ReLU()
+    layers = {
+        "directly": (shared, nnkit.Tanh(), shared),
+        "nested": (shared, nnkit.Sequential(nnkit.Tanh(), shared)),
+        "stateless": (nnkit.Linear(3, 3, rng=rng), relu, nnkit.Linear(3, 3), relu),
+    }[where]
+    with pytest.raises(ValueError, match=message + ".*create a new one"):
+        nnkit.Sequential(*layers)
 
 
 def gradients(model):

@@ -315,3 +315,13 @@ def test_classification_accuracy_agrees_between_the_twins(rng):
         expected
     )
     assert nt.classification_accuracy(labels, torch.tensor(logits)) == expected
+
+
+@pytest.mark.parametrize("package", [nnkit, nt])
+def test_both_twins_refuse_one_layer_object_in_two_places(package):
+    # torch.nn shares the weights of a reused layer correctly through autograd;
+    # nnkit's hand-written backward caches one input per module, so both twins
+    # refuse the reuse instead of returning wrong gradients.
+    shared = package.Linear(3, 3)
+    with pytest.raises(ValueError, match=r"layer 2 uses the same Linear\(.*layer 0"):
+        package.Sequential(shared, package.Tanh(), shared)
