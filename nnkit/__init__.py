@@ -62,6 +62,7 @@ from nnkit.schedulers import (
     LinearLR,
     LRScheduler,
     ReduceLROnPlateau,
+    SequentialLR,
     StepLR,
 )
 from nnkit.sequential import Sequential, count_parameters
@@ -99,6 +100,7 @@ __all__ = [
     "ReLU",
     "SGD",
     "Sequential",
+    "SequentialLR",
     "Sigmoid",
     "Softmax",
     "Step",

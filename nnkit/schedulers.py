@@ -12,7 +12,7 @@ scheduler to ``fit(..., scheduler=scheduler)``, which does::
 Each schedule follows ``torch.optim.lr_scheduler`` (the tests compare them
 epoch by epoch). Like PyTorch's, a scheduler sets the learning rate of epoch
 0 when it is created; ``base_lr`` is the optimizer's lr at that moment. The
-four schedules:
+schedules:
 
 =====================  =================================================
 ``StepLR``             multiply by ``gamma`` every ``step_size`` epochs
@@ -20,11 +20,14 @@ four schedules:
                        ``eta_min`` over ``T_max`` epochs
 ``LinearLR``           warm-up: grow linearly from ``start_factor *
                        base_lr`` to ``end_factor * base_lr``
+``SequentialLR``       one schedule after another, e.g. ``LinearLR``
+                       warm-up, then ``CosineAnnealingLR``
 ``ReduceLROnPlateau``  multiply by ``factor`` when a monitored value
                        (e.g. ``"val_loss"``) stops improving
 =====================  =================================================
 """
 
+import bisect
 import math
 
 from nnkit._checks import check_count, check_in_range, check_positive
@@ -201,6 +204,64 @@ class LinearLR(LRScheduler):
         return self.base_lr * factor
 
 
+class SequentialLR(LRScheduler):
+    """One schedule after another: from epoch ``milestones[i - 1]`` on, the
+    learning rate is ``schedulers[i].lr_at(epoch - milestones[i - 1])``.
+
+    Each scheduler counts its epochs from 0 at the milestone where it takes
+    over. The usual use is a warm-up followed by a decay::
+
+        warmup = LinearLR(optimizer, start_factor=0.1, total_iters=5)
+        decay = CosineAnnealingLR(optimizer, T_max=epochs - 5)
+        scheduler = SequentialLR(optimizer, [warmup, decay], milestones=[5])
+
+    Epochs 0 to 4 climb from ``0.1 * base_lr``; from epoch 5 on, the cosine
+    falls from ``base_lr`` to 0 at the last epoch.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    schedulers : list of LRScheduler
+        Schedulers built on ``optimizer``, in order, and not stepped yet. Not
+        ``ReduceLROnPlateau``: its lr follows a measurement, not the epoch.
+    milestones : list of int
+        The epochs at which the next scheduler takes over, strictly
+        increasing, >= 1; one fewer than the schedulers.
+
+    Notes
+    -----
+    As ``torch.optim.lr_scheduler.SequentialLR``. A scheduler sets
+    ``optimizer.lr`` as soon as it is built, so ``decay`` above reads the
+    warm-up's small lr as its ``base_lr``. In PyTorch all schedulers share the
+    optimizer's ``initial_lr``, the lr before the first was built; here
+    SequentialLR gives every scheduler the ``base_lr`` of the first. The
+    schedulers only lend their formula ``lr_at``: SequentialLR counts the
+    epochs, and their own ``epoch`` stays 0. Chapter 6, "Learning-rate
+    schedules".
+
+    >>> from nnkit import SGD, Parameter
+    >>> optimizer = SGD([Parameter([0.0])], lr=1.0)
+    >>> warmup = LinearLR(optimizer, start_factor=0.25, total_iters=3)
+    >>> decay = CosineAnnealingLR(optimizer, T_max=4)
+    >>> scheduler = SequentialLR(optimizer, [warmup, decay], milestones=[3])
+    >>> [round(scheduler.lr_at(epoch), 4) for epoch in range(8)]
+    [0.25, 0.5, 0.75, 1.0, 0.8536, 0.5, 0.1464, 0.0]
+    """
+
+    def __init__(self, optimizer, schedulers, milestones):
+        _check_sequence(optimizer, schedulers, milestones)
+        self.schedulers, self.milestones = list(schedulers), list(milestones)
+        optimizer.lr = self.schedulers[0].base_lr  # undo what the others set
+        for scheduler in self.schedulers:
+            scheduler.base_lr = optimizer.lr
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        index = bisect.bisect_right(self.milestones, epoch)  # milestones passed
+        start = self.milestones[index - 1] if index > 0 else 0
+        return self.schedulers[index].lr_at(epoch - start)
+
+
 class ReduceLROnPlateau:
     """Multiply the learning rate by ``factor`` once ``monitor`` has not
     improved for more than ``patience`` epochs: ``lr = max(lr * factor, min_lr)``.
@@ -325,4 +386,55 @@ def _check_plateau_choices(monitor, mode, threshold_mode):
         raise ValueError(
             f'{owner}: threshold_mode must be "rel" (relative) or "abs" '
             f"(absolute), got {threshold_mode!r}."
+        )
+
+
+def _check_sequence(optimizer, schedulers, milestones):
+    """Check the arguments of SequentialLR."""
+    owner = "SequentialLR"
+    _check_optimizer(optimizer, owner=owner)
+    for name, value in (("schedulers", schedulers), ("milestones", milestones)):
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(
+                f"{owner}: {name} must be a list, such as schedulers=[warmup, "
+                f"decay] and milestones=[5], got {type(value).__name__}."
+            )
+    if not schedulers:
+        raise ValueError(f"{owner}: schedulers must hold at least one scheduler.")
+    for i, scheduler in enumerate(schedulers):
+        where = f"{owner}: schedulers[{i}]"
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(
+                f"{where} is a ReduceLROnPlateau, whose lr follows a measured "
+                "value rather than the epoch; SequentialLR chains only schedules "
+                "of the epoch (StepLR, CosineAnnealingLR, LinearLR)."
+            )
+        if not isinstance(scheduler, LRScheduler):
+            raise TypeError(
+                f"{where} must be an LRScheduler such as LinearLR(optimizer), "
+                f"got {type(scheduler).__name__}."
+            )
+        if scheduler.optimizer is not optimizer:
+            raise ValueError(
+                f"{where} ({type(scheduler).__name__}) was built on another "
+                "optimizer than the one SequentialLR drives, so it would set a "
+                "learning rate nobody uses. Build every scheduler on this one."
+            )
+        if scheduler.epoch != 0:
+            raise ValueError(
+                f"{where} ({type(scheduler).__name__}) has already been stepped "
+                f"{scheduler.epoch} times; pass schedulers that have not started."
+            )
+    if len(milestones) != len(schedulers) - 1:
+        raise ValueError(
+            f"{owner}: {len(schedulers)} schedulers need {len(schedulers) - 1} "
+            f"milestones (the epochs where the next one takes over), got "
+            f"{len(milestones)}: {list(milestones)}."
+        )
+    for i, milestone in enumerate(milestones):
+        check_count(milestone, owner=owner, name=f"milestones[{i}]")
+    if list(milestones) != sorted(set(milestones)):  # strictly increasing
+        raise ValueError(
+            f"{owner}: milestones must increase strictly (each the epoch where "
+            f"the next scheduler takes over), got {list(milestones)}."
         )

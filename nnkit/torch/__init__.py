@@ -78,6 +78,7 @@ from nnkit.torch.schedulers import (
     LinearLR,
     LRScheduler,
     ReduceLROnPlateau,
+    SequentialLR,
     StepLR,
 )
 from nnkit.torch.sequential import Sequential, count_parameters
@@ -112,6 +113,7 @@ __all__ = [
     "ReLU",
     "SGD",
     "Sequential",
+    "SequentialLR",
     "Sigmoid",
     "Softmax",
     "Step",
