@@ -328,7 +328,8 @@ def _check_scheduler(scheduler, optimizer, names):
     if not isinstance(scheduler, (LRScheduler, ReduceLROnPlateau)):
         raise TypeError(
             f"fit: scheduler must be an LRScheduler (StepLR, CosineAnnealingLR, "
-            f"LinearLR) or a ReduceLROnPlateau, got {type(scheduler).__name__}."
+            f"LinearLR, SequentialLR) or a ReduceLROnPlateau, got "
+            f"{type(scheduler).__name__}."
         )
     if scheduler.optimizer is not optimizer:
         raise ValueError(
