@@ -6,12 +6,14 @@ import pytest
 import torch
 
 import nnkit
+import nnkit.torch as nt
 from nnkit import SGD, Parameter
 from nnkit.schedulers import (
     CosineAnnealingLR,
     LinearLR,
     LRScheduler,
     ReduceLROnPlateau,
+    SequentialLR,
     StepLR,
 )
 
@@ -276,3 +278,230 @@ def test_fit_refuses_a_scheduler_of_another_optimizer_or_an_unrecorded_monitor(
         )
     with pytest.raises(TypeError, match="scheduler must be an LRScheduler .* got type"):
         nnkit.fit(model, loss_fn, optimizer, *moons, scheduler=StepLR, **arguments)
+
+
+# SequentialLR: chains of schedules (warm-up, then a decay), against torch.
+
+# (schedulers as (name, keyword arguments), in the order they are built; milestones)
+CHAINS = [
+    # warm-up, then cosine: the chain the book uses
+    (
+        [("LinearLR", {"start_factor": 0.1, "total_iters": 5}),
+         ("CosineAnnealingLR", {"T_max": 55})],
+        [5],
+    ),
+    # the warm-up's ramp is cut short by an early milestone
+    (
+        [("LinearLR", {"start_factor": 0.2, "total_iters": 10}),
+         ("CosineAnnealingLR", {"T_max": 30, "eta_min": 0.001})],
+        [4],
+    ),
+    # three schedules, the last one past its T_max
+    (
+        [("LinearLR", {"start_factor": 0.01, "total_iters": 3}),
+         ("StepLR", {"step_size": 4, "gamma": 0.5}),
+         ("CosineAnnealingLR", {"T_max": 10})],
+        [3, 20],
+    ),
+    (
+        [("StepLR", {"step_size": 7}),
+         ("LinearLR", {"start_factor": 1.0, "end_factor": 0.1, "total_iters": 10})],
+        [30],
+    ),
+    # one scheduler and no milestone: the scheduler itself
+    ([("CosineAnnealingLR", {"T_max": 13})], []),
+    # a milestone at epoch 1
+    (
+        [("LinearLR", {"start_factor": 0.5, "total_iters": 1}),
+         ("StepLR", {"step_size": 2, "gamma": 0.9})],
+        [1],
+    ),
+]  # fmt: skip
+
+
+def build(package, optimizer, chain, milestones):
+    """The schedulers of chain, built in order on optimizer, and their SequentialLR."""
+    schedulers = [getattr(package, name)(optimizer, **kwargs) for name, kwargs in chain]
+    return package.SequentialLR(optimizer, schedulers, milestones=milestones)
+
+
+@pytest.mark.parametrize("lr", [0.1, 3.0])
+@pytest.mark.parametrize("chain, milestones", CHAINS)
+def test_sequential_lr_matches_torch_epoch_by_epoch(chain, milestones, lr):
+    optimizer, torch_optimizer = optimizers(lr)
+    oracle = build(torch.optim.lr_scheduler, torch_optimizer, chain, milestones)
+    expected = torch_learning_rates(oracle, torch_optimizer)
+    got = learning_rates(build(nnkit, optimizer, chain, milestones), optimizer)
+    np.testing.assert_allclose(got, expected, **TOL)
+
+
+@pytest.mark.parametrize("chain, milestones", CHAINS)
+def test_nnkit_torch_sets_exactly_the_same_lrs_as_nnkit(chain, milestones):
+    ours = SGD([Parameter([0.0])], lr=0.1)
+    twin = nt.SGD([nt.Parameter([0.0])], lr=0.1)
+    expected = learning_rates(build(nnkit, ours, chain, milestones), ours)
+    got = learning_rates(build(nt, twin, chain, milestones), twin)
+    assert got == expected
+
+
+def test_every_scheduler_starts_from_the_first_ones_base_lr():
+    """LinearLR sets lr = 0.1 when it is built; the cosine, built next, must
+    still start from 1.0 at the milestone, as in torch."""
+    optimizer = SGD([Parameter([0.0])], lr=1.0)
+    warmup = LinearLR(optimizer, start_factor=0.1, total_iters=2)
+    decay = CosineAnnealingLR(optimizer, T_max=4)
+    assert decay.base_lr == pytest.approx(0.1)  # what it read when it was built
+    scheduler = SequentialLR(optimizer, [warmup, decay], milestones=[2])
+    assert optimizer.lr == pytest.approx(0.1)  # epoch 0: the warm-up's start
+    assert (scheduler.base_lr, warmup.base_lr, decay.base_lr) == (1.0, 1.0, 1.0)
+    lrs = learning_rates(scheduler, optimizer)[:7]
+    np.testing.assert_allclose(lrs, [0.1, 0.55, 1.0, 0.853553, 0.5, 0.146447, 0.0],
+                               atol=1e-6)  # fmt: skip
+    assert scheduler.epoch == EPOCHS
+    assert repr(scheduler) == f"SequentialLR(epoch={EPOCHS}, lr={optimizer.lr:.4g})"
+
+
+# ---------------------------------------------------------------- with fit
+
+
+def test_fit_steps_a_sequential_lr_and_records_its_lr(rng):
+    X, y = nnkit.data.two_moons(200, noise=0.2, rng=rng)
+    model = nnkit.Sequential(
+        nnkit.Linear(2, 8, rng=rng), nnkit.Tanh(), nnkit.Linear(8, 1, rng=rng)
+    )
+    optimizer = nnkit.Adam(model.parameters(), lr=0.02)
+    warmup = LinearLR(optimizer, start_factor=0.25, total_iters=2)
+    decay = CosineAnnealingLR(optimizer, T_max=4)
+    scheduler = SequentialLR(optimizer, [warmup, decay], milestones=[2])
+    history = nnkit.fit(
+        model, nnkit.BCEWithLogitsLoss(), optimizer, X, y.reshape(-1, 1) * 1.0,
+        epochs=6, batch_size=50, rng=rng, scheduler=scheduler, progress=False,
+    )  # fmt: skip
+    expected = [0.005, 0.0125, 0.02, 0.01707107, 0.01, 0.00292893]
+    np.testing.assert_allclose(history.history["lr"], expected, rtol=1e-6)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def fresh(optimizer):
+    """A warm-up and a decay built on optimizer, in that order."""
+    return [LinearLR(optimizer, total_iters=3), CosineAnnealingLR(optimizer, T_max=10)]
+
+
+@pytest.mark.parametrize(
+    "milestones, message",
+    [
+        ([], "2 schedulers need 1 milestones (the epochs where the next one takes "
+             "over), got 0: []."),
+        ([3, 6], "2 schedulers need 1 milestones"),
+        ([0], "milestones[0] must be a positive integer, got 0."),
+        ([2.5], "milestones[0] must be a positive integer, got 2.5."),
+    ],
+)  # fmt: skip
+def test_a_wrong_number_or_kind_of_milestones_is_refused(milestones, message):
+    optimizer = SGD([Parameter([0.0])], lr=0.1)
+    with pytest.raises(ValueError) as error:
+        SequentialLR(optimizer, fresh(optimizer), milestones=milestones)
+    assert f"SequentialLR: {message}" in str(error.value)
+
+
+@pytest.mark.parametrize("milestones", [[5, 5], [8, 3], [2, 9, 4]])
+def test_milestones_that_do_not_increase_are_refused(milestones):
+    optimizer = SGD([Parameter([0.0])], lr=0.1)
+    schedulers = [StepLR(optimizer, 2) for _ in range(len(milestones) + 1)]
+    with pytest.raises(ValueError, match=r"milestones must increase strictly") as e:
+        SequentialLR(optimizer, schedulers, milestones=milestones)
+    assert f"got {milestones}." in str(e.value)
+
+
+def test_a_scheduler_of_another_optimizer_is_refused():
+    optimizer = SGD([Parameter([0.0])], lr=0.1)
+    other = SGD([Parameter([0.0])], lr=0.1)
+    schedulers = [LinearLR(optimizer), CosineAnnealingLR(other, T_max=10)]
+    with pytest.raises(ValueError) as error:
+        SequentialLR(optimizer, schedulers, milestones=[5])
+    assert str(error.value).startswith(
+        "SequentialLR: schedulers[1] (CosineAnnealingLR) was built on another "
+        "optimizer than the one SequentialLR drives"
+    )
+    # torch refuses the same chain
+    torch_optimizers = [optimizers(0.1)[1] for _ in range(2)]
+    torch_schedulers = [
+        torch.optim.lr_scheduler.LinearLR(torch_optimizers[0]),
+        torch.optim.lr_scheduler.CosineAnnealingLR(torch_optimizers[1], T_max=10),
+    ]
+    with pytest.raises(ValueError, match="belong to the same optimizer"):
+        torch.optim.lr_scheduler.SequentialLR(
+            torch_optimizers[0], torch_schedulers, milestones=[5]
+        )
+
+
+def test_reduce_on_plateau_cannot_be_chained_as_in_torch():
+    optimizer, torch_optimizer = optimizers(0.1)
+    with pytest.raises(ValueError, match=r"schedulers\[1\] is a ReduceLROnPlateau"):
+        SequentialLR(
+            optimizer, [LinearLR(optimizer), ReduceLROnPlateau(optimizer)], [5]
+        )
+    with pytest.raises(ValueError, match="does not support `ReduceLROnPlateau`"):
+        torch.optim.lr_scheduler.SequentialLR(
+            torch_optimizer,
+            [
+                torch.optim.lr_scheduler.LinearLR(torch_optimizer),
+                torch.optim.lr_scheduler.ReduceLROnPlateau(torch_optimizer),
+            ],
+            [5],
+        )
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda o: SequentialLR(o, [], []), ValueError,
+         "SequentialLR: schedulers must hold at least one scheduler."),
+        (lambda o: SequentialLR(o, fresh(o)[0], [3]), TypeError,
+         "SequentialLR: schedulers must be a list, such as schedulers=[warmup, "
+         "decay] and milestones=[5], got LinearLR."),
+        (lambda o: SequentialLR(o, fresh(o), 3), TypeError,
+         "SequentialLR: milestones must be a list"),
+        (lambda o: SequentialLR(o, [StepLR, StepLR(o, 2)], [3]), TypeError,
+         "SequentialLR: schedulers[0] must be an LRScheduler such as "
+         "LinearLR(optimizer), got type."),
+        (lambda o: SequentialLR(torch.zeros(1), fresh(o), [3]), TypeError,
+         "SequentialLR: optimizer must be an nnkit Optimizer"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_are_refused_with_a_clear_message(make, error, message):
+    optimizer = SGD([Parameter([0.0])], lr=0.1)
+    with pytest.raises(error) as raised:
+        make(optimizer)
+    assert message in str(raised.value)
+
+
+def test_a_scheduler_that_has_already_stepped_is_refused():
+    optimizer = SGD([Parameter([0.0])], lr=0.1)
+    warmup, decay = fresh(optimizer)
+    for _ in range(3):
+        decay.step()
+    with pytest.raises(
+        ValueError,
+        match=r"schedulers\[1\] \(CosineAnnealingLR\) has already been stepped 3 times",
+    ):
+        SequentialLR(optimizer, [warmup, decay], milestones=[3])
+
+
+@pytest.mark.parametrize("milestones", [[], [4, 4], [0]])
+def test_nnkit_torch_refuses_the_same_mistakes_in_the_same_words(milestones):
+    messages = []
+    for package in (nnkit, nt):
+        optimizer = package.SGD([package.Parameter([0.0])], lr=0.1)
+        schedulers = [
+            package.LinearLR(optimizer, total_iters=3),
+            package.StepLR(optimizer, 2),
+        ]
+        if milestones == [4, 4]:
+            schedulers.append(package.StepLR(optimizer, 3))
+        with pytest.raises(ValueError) as error:
+            package.SequentialLR(optimizer, schedulers, milestones=milestones)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
